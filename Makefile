@@ -1,0 +1,46 @@
+# SBA Portal. The two commands a newcomer needs:  make run  and  make test  (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages check-deploy bench clean
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SBA Portal needs Python 3.11 or newer"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+## make run: set up everything and serve the portal with demo data on http://127.0.0.1:8000/
+run: $(VENV)/.installed-dev
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## make messages: refresh the Swedish translations (needs GNU gettext), then edit the .po files
+messages: $(VENV)/.installed-dev
+	for app in members inquiries nki overview; do (cd $$app && DEBUG=true ../$(PY) ../manage.py makemessages -l sv -l en --no-obsolete); done
+	DEBUG=true $(PY) manage.py makemessages -l sv -l en --no-obsolete --ignore='members/*' --ignore='inquiries/*' --ignore='nki/*' --ignore='overview/*' --ignore='.venv/*' --ignore='static/vendor/*'
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

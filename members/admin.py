@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AgreementPeriod, Contact, Kommun, Lan, Membership, Population, User
+
+
+@admin.register(Lan)
+class LanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["period"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "role", "email", "phone", "is_primary"]
+
+
+@admin.register(Kommun)
+class KommunAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "lan"]
+    list_filter = ["lan"]
+    search_fields = ["code", "name"]
+    list_select_related = ["lan"]
+    inlines = [MembershipInline, ContactInline]
+
+
+@admin.register(AgreementPeriod)
+class AgreementPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["kommun", "period", "starts_on", "ends_on"]
+    list_filter = ["period", "kommun__lan"]
+    search_fields = ["kommun__name", "kommun__code"]
+    list_select_related = ["kommun", "period"]
+    autocomplete_fields = ["kommun", "period"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(Population)
+class PopulationAdmin(SimpleHistoryAdmin):
+    list_display = ["kommun", "year", "population", "source"]
+    list_filter = ["year"]
+    search_fields = ["kommun__name", "kommun__code"]
+    list_select_related = ["kommun"]
+    autocomplete_fields = ["kommun"]
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kommun", "role", "email", "phone", "is_primary"]
+    list_filter = ["role", "is_primary", "kommun__lan"]
+    search_fields = ["name", "email", "kommun__name", "kommun__code"]
+    list_select_related = ["kommun"]
+    autocomplete_fields = ["kommun"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "kommun", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser", "language"]
+    search_fields = ["email", "first_name", "last_name", "kommun__name"]
+    list_select_related = ["kommun"]
+    autocomplete_fields = ["kommun"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "title", "language")}),
+        (_("Portal role"), {"fields": ("role", "kommun", "invited_at", "invited_by")}),
+        (
+            _("Admin permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "kommun", "password1", "password2")}),)
+    readonly_fields = ["invited_at", "invited_by", "last_login", "date_joined"]

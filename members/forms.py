@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "role", "email", "phone", "is_primary", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, kommun: Kommun, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kommun = kommun
+        self.instance.kommun = kommun
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("is_primary") and data.get("role"):
+            clash = Contact.objects.filter(kommun=self.kommun, role=data["role"], is_primary=True).exclude(
+                pk=self.instance.pk
+            )
+            other = clash.first()
+            if other is not None:
+                self.add_error(
+                    "is_primary",
+                    _("%(name)s is already the primary contact for this role. Untick it there first.")
+                    % {"name": other.name},
+                )
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["period", "starts_on", "ends_on", "note"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, kommun: Kommun, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kommun = kommun
+        self.instance.kommun = kommun
+        self.fields["period"].queryset = AgreementPeriod.objects.all()
+        self.fields["ends_on"].help_text = _("Leave empty while the membership runs until further notice.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The membership cannot end before it starts."))
+            return data
+        if start:
+            others = Membership.objects.filter(kommun=self.kommun).exclude(pk=self.instance.pk)
+            for other in others:
+                other_end = other.ends_on
+                overlaps = (end is None or other.starts_on <= end) and (other_end is None or start <= other_end)
+                if overlaps:
+                    raise forms.ValidationError(
+                        _("This overlaps the membership %(other)s. Change or end that one first."),
+                        params={"other": str(other)},
+                    )
+        return data
+
+
+class PopulationForm(forms.ModelForm):
+    class Meta:
+        model = Population
+        fields = ["year", "population", "source"]
+
+    def __init__(self, *args, kommun: Kommun, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kommun = kommun
+        self.instance.kommun = kommun
+        self.fields["year"].widget.attrs.update(min=1950, max=2100)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 1950 <= year <= 2100:
+            raise forms.ValidationError(_("Give a year between 1950 and 2100."))
+        if Population.objects.filter(kommun=self.kommun, year=year).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("A population for %(year)s is already stored; edit that one."), params={"year": year}
+            )
+        return year
+
+
+class InviteUserForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices, initial=User.Role.KOMMUN)
+    kommun = forms.ModelChoiceField(
+        label=_("Kommun"),
+        queryset=Kommun.objects.all(),
+        required=False,
+        help_text=_("Required for a kommun user."),
+    )
+    language = forms.ChoiceField(label=_("Language of e-mails"), choices=settings.LANGUAGES, initial="sv")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("There is already a user with this e-mail address."))
+        return email
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("role") == User.Role.KOMMUN and not data.get("kommun"):
+            self.add_error("kommun", _("Choose the kommun this user belongs to."))
+        if data.get("role") == User.Role.STAFF:
+            data["kommun"] = None
+        return data
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """Choose a password to finish the invitation (Django's validators apply)."""
+
+
+class LanguageForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "title", "language"]

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language wins over the browser's; the language switch saves it.
+
+    Runs after LocaleMiddleware and AuthenticationMiddleware. An explicit choice in the language
+    cookie (set by the switch) is honoured for anonymous visitors by LocaleMiddleware itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = cookie if cookie in dict(settings.LANGUAGES) else user.language
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

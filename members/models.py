@@ -1,0 +1,308 @@
+"""The ground floor: the kommun register, SBA membership, contacts and the portal's users.
+
+Nothing here imports a feature app (inquiries, nki, overview); they stand on this.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+kommunkod_validator = RegexValidator(r"^\d{4}$", _("A kommunkod is four digits, e.g. 0482."))
+lan_code_validator = RegexValidator(r"^\d{2}$", _("A län code is two digits, e.g. 01."))
+
+
+class Lan(models.Model):
+    """A county (län), identified by SCB's two-digit code."""
+
+    code = models.CharField(_("län code"), max_length=2, unique=True, validators=[lan_code_validator])
+    name = models.CharField(_("name"), max_length=64)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("län")
+        verbose_name_plural = _("län")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def membership_active_q(on: datetime.date, prefix: str = "") -> Q:
+    """The condition 'this membership covers the day `on`', optionally through a relation prefix."""
+    return Q(**{f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+class KommunQuerySet(models.QuerySet):
+    def with_membership(self, on: datetime.date | None = None) -> KommunQuerySet:
+        """Annotate `is_member`: whether an SBA membership covers the day (today by default)."""
+        on = on or timezone.localdate()
+        active = Membership.objects.filter(membership_active_q(on), kommun=OuterRef("pk"))
+        return self.annotate(is_member=Exists(active))
+
+    def members(self, on: datetime.date | None = None) -> KommunQuerySet:
+        """Kommuner that are SBA members on the day: counted from membership records, never fixed."""
+        return self.with_membership(on).filter(is_member=True)
+
+    def non_members(self, on: datetime.date | None = None) -> KommunQuerySet:
+        return self.with_membership(on).filter(is_member=False)
+
+
+class Kommun(models.Model):
+    """One of Sweden's 290 kommuner; the register is loaded from SCB data (load_kommuner)."""
+
+    code = models.CharField(_("kommunkod"), max_length=4, unique=True, validators=[kommunkod_validator])
+    name = models.CharField(_("name"), max_length=64)
+    lan = models.ForeignKey(Lan, on_delete=models.PROTECT, related_name="kommuner", verbose_name=_("län"))
+
+    history = HistoricalRecords()
+    objects = KommunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:kommun_detail", args=[self.code])
+
+
+class AgreementPeriod(models.Model):
+    """An SBA agreement period (avtalsperiod), e.g. 2021–2024."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("agreement period")
+        verbose_name_plural = _("agreement periods")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="period_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls, on: datetime.date | None = None) -> AgreementPeriod | None:
+        on = on or timezone.localdate()
+        return cls.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+
+
+class Membership(models.Model):
+    """A kommun's SBA membership over a span of dates; ends_on empty means 'until further notice'."""
+
+    kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("kommun"))
+    period = models.ForeignKey(
+        AgreementPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("agreement period"),
+    )
+    starts_on = models.DateField(_("member from"))
+    ends_on = models.DateField(_("member until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "-starts_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["kommun", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        end = self.ends_on.isoformat() if self.ends_on else "…"
+        return f"{self.kommun} {self.starts_on.isoformat()}–{end}"
+
+    def is_active(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+class Population(models.Model):
+    """Population of a kommun on 31 December of a year (SCB's 'Folkmängd')."""
+
+    kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="populations", verbose_name=_("kommun"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveIntegerField(_("population"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "-year"]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        constraints = [models.UniqueConstraint(fields=["kommun", "year"], name="population_once_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kommun} {self.year}: {self.population}"
+
+
+class Contact(models.Model):
+    """A person at a kommun, by role. A kommun may have several per role; one can be primary."""
+
+    class Role(models.TextChoices):
+        KSO = "kso", _("KSO (chair of the municipal executive board)")
+        KOMMUNDIREKTOR = "kommundirektor", _("Kommundirektör")
+        NARINGSLIVSCHEF = "naringslivschef", _("Näringslivschef")
+        INVESTMENT = "investment", _("Investment contact")
+        NKI = "nki", _("NKI contact")
+        BYGGLOVSCHEF = "bygglovschef", _("Bygglovschef")
+        MILJOCHEF = "miljochef", _("Miljöchef")
+        OTHER = "other", _("Other")
+
+    kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("kommun"))
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_primary = models.BooleanField(
+        _("primary for the role"),
+        default=False,
+        help_text=_("The person to turn to first for this role in the kommun."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "role", "-is_primary", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommun", "role"],
+                condition=Q(is_primary=True),
+                name="one_primary_contact_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()}, {self.kommun})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:contact_edit", args=[self.kommun.code, self.pk])
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str) -> User:
+        # Sign-in is by e-mail, whatever case the person types.
+        return self.get(email__iexact=email)
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        extra.setdefault("role", User.Role.STAFF if not extra.get("kommun") else User.Role.KOMMUN)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=User.Role.STAFF, kommun=None)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with e-mail.
+
+    role STAFF: Invest Stockholm, sees and edits everything in the portal.
+    role KOMMUN: tied to one kommun (typically its näringslivschef), sees only what belongs to it.
+    is_staff (Django's flag) means access to Django admin only; the portal's rules are in
+    members.access, never in `is_staff` checks scattered through views.
+    """
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Invest Stockholm staff")
+        KOMMUN = "kommun", _("Kommun user")
+
+    username = None
+    email = models.EmailField(_("e-mail"), unique=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.KOMMUN)
+    kommun = models.ForeignKey(
+        Kommun,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("kommun"),
+    )
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(
+                condition=(Q(role="kommun") & Q(kommun__isnull=False)) | (Q(role="staff") & Q(kommun__isnull=True)),
+                name="kommun_user_has_kommun_staff_has_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.is_active and (self.role == self.Role.STAFF or self.is_superuser)
+
+    @property
+    def has_pending_invitation(self) -> bool:
+        return self.invited_at is not None and not self.has_usable_password()

@@ -1,0 +1,104 @@
+"""Reads on the ground floor, each in a small, fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from . import access
+from .models import Contact, Kommun, Membership, Population
+
+
+def kommun_list(*, user) -> QuerySet[Kommun]:
+    """Kommuner the user may see, with län, membership today and contact count (one query)."""
+    return (
+        access.kommuner_visible_to(user)
+        .select_related("lan")
+        .with_membership()
+        .annotate(contact_count=Count("contacts", distinct=True))
+        .order_by("name")
+    )
+
+
+def kommun_page(*, user, code: str) -> Kommun:
+    """One kommun with what its page shows, prefetched: memberships, contacts, populations."""
+    queryset = (
+        Kommun.objects.select_related("lan")
+        .with_membership()
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("period").order_by("-starts_on")),
+            Prefetch("contacts", queryset=Contact.objects.order_by("role", "-is_primary", "name")),
+            Prefetch("populations", queryset=Population.objects.order_by("-year")),
+        )
+    )
+    return access.get_visible_or_404(user, queryset, "self", code=code)
+
+
+def contacts_by_role(kommun: Kommun) -> list[tuple[str, list[Contact]]]:
+    """Contacts grouped in the order of Contact.Role, from the prefetched list."""
+    groups: dict[str, list[Contact]] = {}
+    for contact in kommun.contacts.all():
+        groups.setdefault(contact.role, []).append(contact)
+    return [(label, groups[value]) for value, label in Contact.Role.choices if value in groups]
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    return str(value)
+
+
+def history_entries(records: list, model, label) -> list[dict]:
+    """Turn simple_history records into entries with the fields each change touched.
+
+    Records are paired with the previous record of the same object in Python, so the whole
+    history costs one query per model, whatever its length.
+    """
+    fields = [f for f in model._meta.fields if f.name != "id"]
+    previous: dict[int, object] = {}
+    entries = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        before = previous.get(record.id)
+        changes = []
+        for field in fields:
+            new = getattr(record, field.attname)
+            old = getattr(before, field.attname) if before is not None else None
+            if before is None and record.history_type == "+" and new in (None, ""):
+                continue
+            if before is None or old != new:
+                changes.append((field.verbose_name, _display(field, old) if before else "", _display(field, new)))
+        previous[record.id] = record
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": record.history_type,
+                "model": model._meta.verbose_name,
+                "object": label(record),
+                "changes": changes if record.history_type != "-" else [],
+            }
+        )
+    return entries
+
+
+def kommun_history(kommun: Kommun) -> list[dict]:
+    """Every recorded change to the kommun, its memberships, contacts and populations, newest first."""
+    entries: list[dict] = []
+    sources = [
+        (Kommun, Kommun.history.filter(id=kommun.pk), lambda r: r.name),
+        (
+            Membership,
+            Membership.history.filter(kommun_id=kommun.pk),
+            lambda r: f"{r.starts_on}–{r.ends_on or '…'}",
+        ),
+        (Contact, Contact.history.filter(kommun_id=kommun.pk), lambda r: r.name),
+        (Population, Population.history.filter(kommun_id=kommun.pk), lambda r: str(r.year)),
+    ]
+    for model, records, label in sources:
+        entries += history_entries(list(records.select_related("history_user")), model, label)
+    return sorted(entries, key=lambda e: e["date"], reverse=True)

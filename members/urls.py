@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("kommuner/", views.kommun_list, name="kommun_list"),
+    path("min-kommun/", views.my_kommun, name="my_kommun"),
+    path("kommuner/<str:code>/", views.kommun_detail, name="kommun_detail"),
+    path("kommuner/<str:code>/historik/", views.kommun_history, name="kommun_history"),
+    path("kommuner/<str:code>/kontakter/ny/", views.contact_create, name="contact_create"),
+    path("kommuner/<str:code>/kontakter/<int:pk>/", views.contact_edit, name="contact_edit"),
+    path("kommuner/<str:code>/kontakter/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
+    path("kommuner/<str:code>/medlemskap/nytt/", views.membership_edit, name="membership_create"),
+    path("kommuner/<str:code>/medlemskap/<int:pk>/", views.membership_edit, name="membership_edit"),
+    path("kommuner/<str:code>/medlemskap/<int:pk>/ta-bort/", views.membership_delete, name="membership_delete"),
+    path("kommuner/<str:code>/folkmangd/ny/", views.population_edit, name="population_create"),
+    path("kommuner/<str:code>/folkmangd/<int:pk>/", views.population_edit, name="population_edit"),
+    path("anvandare/", views.user_list, name="user_list"),
+    path("anvandare/bjud-in/", views.user_invite, name="user_invite"),
+    path("anvandare/<int:pk>/bjud-in-igen/", views.user_reinvite, name="user_reinvite"),
+    path("anvandare/<int:pk>/aktiv/", views.user_set_active, name="user_set_active"),
+    path("konto/", views.account, name="account"),
+]

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from members import views as member_views
+
+from .health import healthz
+
+urlpatterns = [
+    path("", member_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("django.contrib.auth.urls")),
+    path(
+        "inbjudan/<str:uidb64>/<str:token>/",
+        member_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path("", include("members.urls")),
+    path("forfragningar/", include("inquiries.urls")),
+    path("nki/", include("nki.urls")),
+    path("oversikt/", include("overview.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "SBA Portal"
+admin.site.site_title = "SBA Portal"
+admin.site.index_title = "Administration"

@@ -1,0 +1,118 @@
+"""Personas shared by the whole suite (STYLE.md, habit 3).
+
+- anonymous
+- staff: Invest Stockholm
+- admin: a superuser (Django admin)
+- user_a: näringslivschef of kommun A (Flen, a member)
+- user_b: näringslivschef of kommun B (Värmdö, a member)
+- user_outside: user of a kommun that is not an SBA member (Kiruna)
+
+The kommun register (290 kommuner, the initial roster) is loaded once into the test database; a
+test that needs transaction=True must also pass serialized_rollback=True to keep it.
+"""
+
+import os
+
+import pytest
+from django.test import Client
+
+from members.models import Kommun, User
+from members.services import kommuner_load
+
+from .factories import UserFactory
+
+KOMMUN_A = "0482"  # Flen
+KOMMUN_B = "0120"  # Värmdö
+KOMMUN_OUTSIDE = "2584"  # Kiruna, not in the roster
+PASSWORD = "correct-horse-battery"
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(name: str, available: bool) -> None:
+    """Skip a service test on a laptop without the service; fail it in CI, where it must run."""
+    if available:
+        return
+    if running_in_ci():
+        pytest.fail(f"{name} is required in CI but is not configured or not reachable")
+    pytest.skip(f"{name} not available (set it up, or run .ci/run)")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        kommuner_load()
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # Fast password hashing in tests; plain static storage (no collectstatic manifest needed).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT = tmp_path / "private"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def kommun_a(db) -> Kommun:
+    return Kommun.objects.get(code=KOMMUN_A)
+
+
+@pytest.fixture
+def kommun_b(db) -> Kommun:
+    return Kommun.objects.get(code=KOMMUN_B)
+
+
+@pytest.fixture
+def kommun_outside(db) -> Kommun:
+    return Kommun.objects.get(code=KOMMUN_OUTSIDE)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return UserFactory(email="staff@investstockholm.example", role=User.Role.STAFF)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return UserFactory(email="admin@investstockholm.example", role=User.Role.STAFF, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def user_a(kommun_a) -> User:
+    return UserFactory(email="nlc@flen.example", role=User.Role.KOMMUN, kommun=kommun_a)
+
+
+@pytest.fixture
+def user_b(kommun_b) -> User:
+    return UserFactory(email="nlc@varmdo.example", role=User.Role.KOMMUN, kommun=kommun_b)
+
+
+@pytest.fixture
+def user_outside(kommun_outside) -> User:
+    return UserFactory(email="nlc@kiruna.example", role=User.Role.KOMMUN, kommun=kommun_outside)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def personas(staff, admin_user, user_a, user_b, user_outside) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "staff": staff,
+        "admin": admin_user,
+        "user_a": user_a,
+        "user_b": user_b,
+        "user_outside": user_outside,
+    }
