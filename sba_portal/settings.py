@@ -35,8 +35,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    # Ground floor: the kommun register, users and the access module.
+    # Ground floor: the kommun register, users and the access module; the e-mail outbox.
     "members",
+    "outbox",
     # Feature apps, side by side; neither imports the other.
     "inquiries",
     "nki",
