@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
@@ -139,3 +139,17 @@ class LanguageForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "title", "language"]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign-in by e-mail; the message does not claim the address is case-sensitive (it is not)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong e-mail address or password. Check them and try again."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+        self.fields["username"].widget.attrs.update(autocomplete="email", type="email")

@@ -26,3 +26,11 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     # The password is never logged; Django already masks it in `credentials`.
     log.warning("failed sign-in: username=%r ip=%s", credentials.get("username"), _address(request))
+
+
+def axes_username(request, credentials) -> str | None:
+    """The username django-axes counts failures under: the e-mail typed, lower-cased."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = request.POST.get("username")
+    return value.strip().lower() if isinstance(value, str) else None

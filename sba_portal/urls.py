@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from members import views as member_views
+from members.forms import EmailAuthenticationForm
 
 from .health import healthz
 
@@ -9,6 +11,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/login/", auth_views.LoginView.as_view(form_class=EmailAuthenticationForm), name="login"),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "inbjudan/<str:uidb64>/<str:token>/",
