@@ -153,3 +153,19 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail")
         self.fields["username"].widget.attrs.update(autocomplete="email", type="email")
+
+
+class PopulationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: kommunkod (or kommun), år, folkmängd. Comma or semicolon, UTF-8 or Windows-1252."),
+    )
+    source = forms.CharField(label=_("Source"), max_length=200, initial="SCB")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Upload a CSV file (.csv)."))
+        return upload

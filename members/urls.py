@@ -17,6 +17,7 @@ urlpatterns = [
     path("kommuner/<str:code>/medlemskap/<int:pk>/ta-bort/", views.membership_delete, name="membership_delete"),
     path("kommuner/<str:code>/folkmangd/ny/", views.population_edit, name="population_create"),
     path("kommuner/<str:code>/folkmangd/<int:pk>/", views.population_edit, name="population_edit"),
+    path("folkmangd/import/", views.population_import, name="population_import"),
     path("anvandare/", views.user_list, name="user_list"),
     path("anvandare/bjud-in/", views.user_invite, name="user_invite"),
     path("anvandare/<int:pk>/bjud-in-igen/", views.user_reinvite, name="user_reinvite"),

@@ -23,8 +23,10 @@ from .forms import (
     LanguageForm,
     MembershipForm,
     PopulationForm,
+    PopulationImportForm,
 )
 from .models import Membership, Population, User
+from .population_import import import_population_file
 from .tokens import invitation_token
 
 
@@ -173,6 +175,22 @@ def population_edit(request: HttpRequest, code: str, pk: int | None = None) -> H
         messages.success(request, _("Population saved."))
         return redirect(kommun)
     return render(request, "members/population_form.html", {"form": form, "kommun": kommun, "population": population})
+
+
+@access.staff_required
+def population_import(request: HttpRequest) -> HttpResponse:
+    form = PopulationImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = import_population_file(form.cleaned_data["file"].read(), source=form.cleaned_data["source"])
+        if result.ok:
+            messages.success(
+                request,
+                _("Populations imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % result.counts,
+            )
+            return redirect("members:population_import")
+    return render(request, "members/population_import.html", {"form": form, "result": result})
 
 
 # --- Users and invitations -----------------------------------------------------------------------
