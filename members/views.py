@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, panels, selectors, services
+from . import access, panels, ratelimit, selectors, services
 from .filters import KommunFilter
 from .forms import (
     AcceptInvitationForm,
@@ -28,6 +29,25 @@ from .forms import (
 from .models import Membership, Population, User
 from .population_import import import_population_file
 from .tokens import invitation_token
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, limited per address and per e-mail so nobody floods an inbox.
+
+    Over the per-e-mail limit the page looks the same as always (nothing is revealed) but no
+    further e-mail is sent; over the per-address limit the person is asked to wait.
+    """
+
+    def form_valid(self, form):
+        ip = self.request.META.get("REMOTE_ADDR", "")
+        if not ratelimit.hit("reset-ip", ip, limit=settings.PASSWORD_RESET_LIMIT_PER_IP, window_seconds=3600):
+            access.security_log.warning("password reset rate-limited: ip=%s", ip)
+            return render(self.request, "registration/password_reset_limited.html", status=429)
+        email = form.cleaned_data["email"]
+        if not ratelimit.hit("reset-email", email, limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL, window_seconds=3600):
+            access.security_log.warning("password reset rate-limited for an address: ip=%s", ip)
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

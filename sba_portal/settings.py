@@ -140,6 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password-reset links live 3 days; invitation links (members.tokens) have their own lifetime.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 INVITATION_TIMEOUT = timedelta(days=env.int("INVITATION_DAYS", default=14))
+# Password-reset requests per hour: from one address, and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 
 # Brute-force protection: https://django-axes.readthedocs.io/en/latest/4_configuration.html
 # Lock the pair (username, address) so one person's typos do not lock out a whole office behind

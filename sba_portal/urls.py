@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/login/", auth_views.LoginView.as_view(form_class=EmailAuthenticationForm), name="login"),
+    path("konto/password_reset/", member_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
     path(
         "inbjudan/<str:uidb64>/<str:token>/",

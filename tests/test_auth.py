@@ -210,5 +210,17 @@ def test_session_ends_after_inactivity(user_a, settings):
     Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now())
     from django.core.cache import cache
 
-    cache.clear()
+    cache.clear()  # the session is read through the cache
     assert client.get(reverse("members:my_kommun")).status_code == 302
+
+
+def test_password_reset_is_rate_limited_per_email_and_per_address(client, user_a, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 2
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 4
+    for _ in range(4):
+        response = client.post(reverse("password_reset"), {"email": user_a.email}, REMOTE_ADDR="10.1.1.1")
+        assert response.status_code == 302  # the same answer every time: nothing is revealed
+    assert len(mail.outbox) == 2
+    response = client.post(reverse("password_reset"), {"email": "other@x.example"}, REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 429
+    assert "För många förfrågningar" in response.content.decode()

@@ -153,3 +153,14 @@ def test_admin_is_closed_to_portal_staff_and_kommun_users(staff, user_a):
     for user in (staff, user_a):
         response = client_for(user).get(reverse("admin:index"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_redis_cache_when_configured():
+    url = os.environ.get("REDIS_URL", "")
+    require_service("Redis (REDIS_URL)", bool(url))
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache(url, {})
+    cache.set("sba-portal-test", "ok", 5)
+    assert cache.get("sba-portal-test") == "ok"
+    cache.delete("sba-portal-test")

@@ -1,0 +1,26 @@
+"""A small fixed-window rate limit on the cache (Redis in production), for sign-in side doors.
+
+Used for password reset so that nobody can flood a person's inbox or probe many addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+
+def hit(scope: str, identity: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; True while the identity is within `limit` attempts per window."""
+    window = int(time.time() // window_seconds)
+    digest = hashlib.sha256(identity.strip().lower().encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{window}"
+    if cache.add(key, 1, timeout=window_seconds):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds)
+        count = 1
+    return count <= limit
