@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
 
@@ -142,17 +144,66 @@ class LanguageForm(forms.ModelForm):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    """Sign-in by e-mail; the message does not claim the address is case-sensitive (it is not)."""
+    """Sign-in by e-mail, plus the code from an authenticator app for users who turned it on.
+
+    A wrong code counts as a failed sign-in for the lockout (django-axes), and the TOTP device
+    throttles guesses itself.
+    """
+
+    otp_token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        required=False,
+        max_length=8,
+        help_text=_("Only if you have turned on two-step sign-in."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong e-mail address or password. Check them and try again."),
+        "otp_required": _("This account uses two-step sign-in: enter the 6-digit code from your app."),
+        "otp_invalid": _("The code is wrong or too old. Enter the code your app shows now."),
     }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("E-mail")
         self.fields["username"].widget.attrs.update(autocomplete="email", type="email")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        user = self.get_user()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
+        if device is None:
+            return data
+        token = (data.get("otp_token") or "").replace(" ", "")
+        if not token:
+            raise forms.ValidationError(self.error_messages["otp_required"], code="otp_required")
+        if not device.verify_token(token):
+            user_login_failed.send(
+                sender=__name__, credentials={"username": data.get("username")}, request=self.request
+            )
+            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+        user.otp_device = device  # django_otp persists it in the session at login
+        return data
+
+
+class TwoFactorConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device: TOTPDevice, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not self.device.verify_token(token):
+            raise forms.ValidationError(_("The code is wrong or too old. Enter the code your app shows now."))
+        return token
 
 
 class PopulationImportForm(forms.Form):

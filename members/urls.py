@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor, views
 
 app_name = "members"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("anvandare/<int:pk>/bjud-in-igen/", views.user_reinvite, name="user_reinvite"),
     path("anvandare/<int:pk>/aktiv/", views.user_set_active, name="user_set_active"),
     path("konto/", views.account, name="account"),
+    path("konto/tvastegsinloggning/", two_factor.setup, name="two_factor_setup"),
+    path("konto/tvastegsinloggning/stang-av/", two_factor.disable, name="two_factor_disable"),
 ]

@@ -14,6 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, panels, ratelimit, selectors, services
 from .filters import KommunFilter
@@ -295,4 +296,5 @@ def account(request: HttpRequest) -> HttpResponse:
             httponly=False,
         )
         return response
-    return render(request, "members/account.html", {"form": form})
+    two_factor_on = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    return render(request, "members/account.html", {"form": form, "two_factor_on": two_factor_on})

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "csp",
 ]
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "members.middleware.UserLanguageMiddleware",
     "members.middleware.SessionIdleRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +164,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
+
+# Optional two-step sign-in (TOTP app), https://django-otp-official.readthedocs.io/
+OTP_TOTP_ISSUER = "SBA Portal"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request (members.middleware renews an active
 # session every few minutes rather than writing it on every request). Read through the cache.
