@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import profile_views, views
 
 app_name = "members"
 
@@ -22,4 +22,10 @@ urlpatterns = [
     path("anvandare/<int:pk>/bjud-in-igen/", views.user_reinvite, name="user_reinvite"),
     path("anvandare/<int:pk>/aktiv/", views.user_set_active, name="user_set_active"),
     path("konto/", views.account, name="account"),
+    # Investment profile and sites (mark/tomter)
+    path("kommuner/<str:code>/profil/", profile_views.profile_edit, name="profile_edit"),
+    path("kommuner/<str:code>/mark/ny/", profile_views.site_edit, name="site_create"),
+    path("kommuner/<str:code>/mark/<int:pk>/", profile_views.site_edit, name="site_edit"),
+    path("kommuner/<str:code>/mark/<int:pk>/ta-bort/", profile_views.site_delete, name="site_delete"),
+    path("kommuner/<str:code>/mark/<int:pk>/bekrafta/", profile_views.site_confirm, name="site_confirm"),
 ]
