@@ -54,8 +54,12 @@ class InquiryForm(forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.filter(is_active=True)
         self.fields["responsible"].queryset = User.objects.filter(role=User.Role.STAFF, is_active=True)
         for name in ["req_area_ha", "req_power_mw", "req_km_motorway", "req_km_rail", "req_km_port", "req_km_airport"]:
-            self.fields[name].validators.append(MinValueValidator(Decimal(0)))
-            self.fields[name].widget.attrs["min"] = "0"
+            field = self.fields[name]
+            field.validators.append(MinValueValidator(Decimal(0)))
+            # A decimal comma (12,5) is accepted as well as a point.
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
         self.fields["req_area_ha"].help_text = _("Leave a requirement empty if the investor did not ask for it.")
         if not self.instance.pk:
             self.initial.setdefault(
@@ -223,6 +227,9 @@ class OutcomeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kommun"].queryset = Kommun.objects.members().order_by("name")
+        self.fields["investment_msek"].localize = True
+        self.fields["investment_msek"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        self.fields["investment_msek"].widget.is_localized = True
 
     def clean(self) -> dict:
         data = super().clean()

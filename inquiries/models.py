@@ -181,7 +181,7 @@ class Answer(models.Model):
     class DeclineReason(models.TextChoices):
         NO_LAND = "no_land", _("No suitable land")
         NO_POWER = "no_power", _("No power")
-        ZONING = "zoning", _("Zoning")
+        ZONING = "zoning", _("Zoning (detaljplan)")
         TIMELINE = "timeline", _("Timeline")
         SECTOR = "sector", _("Sector not a priority")
         CAPACITY = "capacity", _("No capacity")

@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from members import access
-from members.models import Kommun, Site
+from members.models import Kommun, KommunProfile, Site
 
 from . import matching
 from .models import Answer, Attachment, Dispatch, Inquiry
@@ -110,16 +110,25 @@ def requirements_of(inquiry: Inquiry) -> matching.Requirements:
 
 
 def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
-    """Every member kommun's profile and sites as plain data, in four queries:
-    kommuner (+ profile), sites, wanted sectors, strong sectors."""
+    """Every member kommun's profile and sites as plain data, in four queries whatever the data:
+    kommuner (+ profile), their sites, wanted sectors, strong sectors."""
     kommuner = Kommun.objects.members(on).select_related("profile").order_by("name")
     if kommun_ids is not None:
         kommuner = kommuner.filter(pk__in=kommun_ids)
-    kommuner = kommuner.prefetch_related(
-        Prefetch("sites", queryset=Site.objects.order_by("name")),
-        "profile__wanted_sectors",
-        "profile__strong_sectors",
-    )
+    kommuner = list(kommuner.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name"))))
+    ids = [k.pk for k in kommuner]
+    # The sector links are read straight from the link tables, so the count does not depend on
+    # whether any profile exists yet.
+    wanted: dict[int, set[int]] = defaultdict(set)
+    strong: dict[int, set[int]] = defaultdict(set)
+    for target, through in (
+        (wanted, KommunProfile.wanted_sectors.through),
+        (strong, KommunProfile.strong_sectors.through),
+    ):
+        for kommun_id, sector_id in through.objects.filter(kommunprofile__kommun_id__in=ids).values_list(
+            "kommunprofile__kommun_id", "sector_id"
+        ):
+            target[kommun_id].add(sector_id)
     profiles = []
     for kommun in kommuner:
         profile = getattr(kommun, "profile", None)
@@ -145,8 +154,8 @@ def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | 
                 name=kommun.name,
                 code=kommun.code,
                 sites=sites,
-                wanted_sectors=frozenset(s.pk for s in profile.wanted_sectors.all()) if profile else frozenset(),
-                strong_sectors=frozenset(s.pk for s in profile.strong_sectors.all()) if profile else frozenset(),
+                wanted_sectors=frozenset(wanted[kommun.pk]),
+                strong_sectors=frozenset(strong[kommun.pk]),
                 appetite=profile.appetite if profile else "near",
                 has_profile=profile is not None,
             )

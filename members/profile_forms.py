@@ -59,8 +59,12 @@ class SiteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.kommun = kommun
         for name in ["area_ha", "power_mw", "km_motorway", "km_rail", "km_port", "km_airport"]:
-            self.fields[name].validators.append(MinValueValidator(Decimal(0)))
-            self.fields[name].widget.attrs["min"] = "0"
+            field = self.fields[name]
+            field.validators.append(MinValueValidator(Decimal(0)))
+            # Swedish users type a decimal comma: a localized text input accepts 12,5 as well as 12.5.
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            field.widget.is_localized = True
             self.fields[name].help_text = _("Leave empty if you do not know; the matching then says so.")
 
     def clean_last_confirmed(self):
