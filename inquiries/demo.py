@@ -22,6 +22,12 @@ from .services import reference_allocate
 
 FLEN, VARMDO = "0482", "0120"
 
+# Sectors for the two demo kommuner (wanted, strong); the others get a random choice.
+DEMO_SECTORS = {
+    FLEN: (["logistics", "advanced-manufacturing", "food"], ["logistics", "food"]),
+    VARMDO: (["life-science", "ict", "hospitality"], ["hospitality"]),
+}
+
 SITE_NAMES = ["Industriområde Norr", "Logistikparken", "Verksamhetsområde Syd", "Hamnområdet", "Tomt vid E-vägen"]
 
 # Hand-made sites for the two demo kommuner, so their ratings tell a story.
@@ -128,8 +134,13 @@ def _profiles_and_sites(rng: random.Random, sectors: list[Sector], today: dateti
                 appetite=rng.choice(["all", "near", "near", "matching"]),
                 notes="",
             )
-            profile.wanted_sectors.set(rng.sample(sectors, 3))
-            profile.strong_sectors.set(rng.sample(sectors, 2))
+            if kommun.code in DEMO_SECTORS:
+                wanted, strong = DEMO_SECTORS[kommun.code]
+                profile.wanted_sectors.set([s for s in sectors if s.code in wanted])
+                profile.strong_sectors.set([s for s in sectors if s.code in strong])
+            else:
+                profile.wanted_sectors.set(rng.sample(sectors, 3))
+                profile.strong_sectors.set(rng.sample(sectors, 2))
         if kommun.pk in with_sites:
             continue
         if kommun.code in DEMO_SITES:

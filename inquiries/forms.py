@@ -167,6 +167,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["proposed_sites"].queryset = Site.objects.filter(kommun=kommun).order_by("name")
         self.fields["contact"].queryset = Contact.objects.filter(kommun=kommun).order_by("name")
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} ({c.get_role_display()})"
         self.fields["files"].help_text = _(
             "PDF, images (PNG, JPEG, GIF, WebP) or Office documents, at most %(mb)s MB each."
         ) % {"mb": max(1, round(settings.UPLOAD_MAX_BYTES / 1024 / 1024))}

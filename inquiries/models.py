@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.models import Contact, Kommun, Sector, Site
@@ -50,7 +51,7 @@ class Inquiry(models.Model):
         BUSINESS_SWEDEN = "business_sweden", _("Business Sweden")
         DIRECT = "direct", _("Direct")
         CONSULTANT = "consultant", _("Site-selection consultant")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("inquiry source", "Other")
 
     reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
     code_name = models.CharField(_("code name"), max_length=120)
@@ -185,7 +186,7 @@ class Answer(models.Model):
         TIMELINE = "timeline", _("Timeline")
         SECTOR = "sector", _("Sector not a priority")
         CAPACITY = "capacity", _("No capacity")
-        OTHER = "other", _("Other")
+        OTHER = "other", pgettext_lazy("decline reason", "Other")
 
     dispatch = models.OneToOneField(
         Dispatch, on_delete=models.CASCADE, related_name="answer", verbose_name=_("dispatch")

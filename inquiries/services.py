@@ -33,10 +33,20 @@ def reference_allocate(*, year: int) -> str:
 
 @transaction.atomic
 def inquiry_save(*, inquiry: Inquiry) -> Inquiry:
-    """Create (with a new reference number) or update an inquiry from a validated form instance."""
+    """Create (with a new reference number) or update an inquiry from a validated form instance.
+
+    A changed answer deadline moves the deadline of every dispatch that still had the old one
+    (a dispatch reopened or given its own deadline keeps it)."""
     if not inquiry.reference:
         inquiry.reference = reference_allocate(year=timezone.localdate().year)
+        inquiry.save()
+        return inquiry
+    old_deadline = Inquiry.objects.filter(pk=inquiry.pk).values_list("answer_deadline", flat=True).first()
     inquiry.save()
+    if old_deadline and old_deadline != inquiry.answer_deadline:
+        for dispatch in Dispatch.objects.filter(inquiry=inquiry, deadline=old_deadline):
+            dispatch.deadline = inquiry.answer_deadline
+            dispatch.save(update_fields=["deadline"])
     return inquiry
 
 

@@ -310,3 +310,20 @@ def test_status_cannot_go_back_to_draft(staff, sent):
     assert "En skickad förfrågan kan inte bli utkast igen." in response.content.decode()
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.SENT
+
+
+def test_moving_the_deadline_moves_the_dispatches(staff, sent):
+    inquiry = sent["inquiry"]
+    new = timezone.localdate() + datetime.timedelta(days=30)
+    data = {
+        "code_name": inquiry.code_name,
+        "investor_name": inquiry.investor_name,
+        "source": inquiry.source,
+        "description": inquiry.description,
+        "req_area_ha": "20",
+        "answer_deadline": new.isoformat(),
+        "responsible": staff.pk,
+    }
+    response = client_for(staff).post(reverse("inquiries:edit", args=[inquiry.pk]), data)
+    assert response.status_code == 302
+    assert set(Dispatch.objects.filter(inquiry=inquiry).values_list("deadline", flat=True)) == {new}
