@@ -22,5 +22,8 @@ DEADLINE_SOON_DAYS = 3
 # Default answer deadline offered when an inquiry is created (days from today).
 DEFAULT_ANSWER_DAYS = 14
 
+# Insight: regional gaps look at inquiries sent within this many days (the region's recent demand).
+GAP_WINDOW_DAYS = 730
+
 # Rows per page in the staff inquiry list and the kommun inbox's closed list.
 PAGE_SIZE = 50

@@ -19,7 +19,7 @@ from django.utils import timezone
 from members import access
 from members.models import Kommun, KommunProfile, Site
 
-from . import matching
+from . import constants, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
 
 # --- Access --------------------------------------------------------------------------------------
@@ -305,13 +305,18 @@ def staff_insight(*, user, today: datetime.date | None = None) -> dict:
 
 
 def regional_gaps(*, user) -> list[dict]:
-    """Requirements that no member kommun could meet, over every inquiry that has been sent.
+    """Requirements that no member kommun could meet, over the inquiries sent in the gap window.
 
     Each inquiry is rated against today's profiles (pure matching in memory), so a gap closes as
     soon as a kommun adds a site that meets it.
     """
+    since = timezone.now() - datetime.timedelta(days=constants.GAP_WINDOW_DAYS)
     inquiries = list(
-        inquiries_visible_to(user).exclude(status=Inquiry.Status.DRAFT).select_related("sector").order_by("-sent_at")
+        inquiries_visible_to(user)
+        .exclude(status=Inquiry.Status.DRAFT)
+        .filter(Q(sent_at__gte=since) | Q(sent_at__isnull=True))
+        .select_related("sector")
+        .order_by("-sent_at")
     )
     profiles = member_profiles()
     gaps: dict[str, dict] = {}

@@ -93,3 +93,22 @@ def test_kommun_page_with_panel_and_sites_constant(staff, user_a, kommun_a, djan
     _grow(staff, 6, [kommun_a])
     SiteFactory(kommun=kommun_a)
     assert _count(django_assert_max_num_queries, client, url) == many
+
+
+def test_insight_pages_constant(staff, user_a, kommun_a, kommun_b, django_assert_max_num_queries):
+    _grow(staff, 1, [kommun_a])
+    staff_client, kommun_client = client_for(staff), client_for(user_a)
+    url = reverse("inquiries:insight")
+    few = (
+        _count(django_assert_max_num_queries, staff_client, url),
+        _count(django_assert_max_num_queries, kommun_client, url),
+    )
+    _grow(staff, 10, [kommun_a, kommun_b])
+    many = (
+        _count(django_assert_max_num_queries, staff_client, url),
+        _count(django_assert_max_num_queries, kommun_client, url),
+    )
+    # staff: session, user, dispatch rows, inquiries for gaps, member profiles (4), session save (3);
+    # kommun: session, user, kommun, dispatch rows, session save (3)
+    assert few == many
+    assert many[0] <= 12 and many[1] <= 7
