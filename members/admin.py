@@ -87,3 +87,34 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "kommun", "password1", "password2")}),)
     readonly_fields = ["invited_at", "invited_by", "last_login", "date_joined"]
+
+
+# --- Profile and sites ---------------------------------------------------------------------------
+from .models import KommunProfile, Sector, Site  # noqa: E402
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_sv", "name_en", "ordering", "is_active"]
+    list_editable = ["ordering", "is_active"]
+    search_fields = ["code", "name_sv", "name_en"]
+
+
+@admin.register(KommunProfile)
+class KommunProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["kommun", "appetite", "updated_at"]
+    list_filter = ["appetite"]
+    search_fields = ["kommun__name", "kommun__code"]
+    list_select_related = ["kommun"]
+    autocomplete_fields = ["kommun"]
+    filter_horizontal = ["wanted_sectors", "strong_sectors"]
+
+
+@admin.register(Site)
+class SiteAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kommun", "area_ha", "ownership", "zoning", "power_mw", "last_confirmed"]
+    list_filter = ["ownership", "zoning", "kommun__lan"]
+    search_fields = ["name", "kommun__name", "kommun__code"]
+    list_select_related = ["kommun"]
+    autocomplete_fields = ["kommun"]
+    date_hierarchy = "last_confirmed"

@@ -306,3 +306,127 @@ class User(AbstractUser):
     @property
     def has_pending_invitation(self) -> bool:
         return self.invited_at is not None and not self.has_usable_password()
+
+
+# --- Kommun profile and site inventory -----------------------------------------------------------
+# What a kommun offers investors: the sectors it wants and is strong in, its appetite for
+# inquiries, and its sites (mark/tomter). Edited by the kommun's own users and by staff; the
+# inquiries app matches inquiries against it.
+
+
+class Sector(models.Model):
+    """An investment sector (life science, logistics, …). Data, not code: edited in admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["ordering", "name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_sv if (get_language() or "sv").startswith("sv") else self.name_en
+
+
+class KommunProfile(models.Model):
+    """A kommun's investment profile: sectors and its appetite for inquiries."""
+
+    class Appetite(models.TextChoices):
+        ALL = "all", _("All inquiries")
+        NEAR = "near", _("Matching and near-miss inquiries")
+        MATCHING = "matching", _("Matching inquiries only")
+
+    kommun = models.OneToOneField(Kommun, on_delete=models.CASCADE, related_name="profile", verbose_name=_("kommun"))
+    wanted_sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="wanted_by", verbose_name=_("sectors we want")
+    )
+    strong_sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="strong_in", verbose_name=_("sectors we are strong in")
+    )
+    appetite = models.CharField(
+        _("appetite for inquiries"),
+        max_length=10,
+        choices=Appetite.choices,
+        default=Appetite.NEAR,
+        help_text=_("Which inquiries Invest Stockholm should send you by default."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[wanted_sectors, strong_sectors])
+
+    class Meta:
+        verbose_name = _("kommun profile")
+        verbose_name_plural = _("kommun profiles")
+
+    def __str__(self) -> str:
+        return str(self.kommun)
+
+
+class Site(models.Model):
+    """A site (mark/tomt) a kommun can offer. Not confirmed for SITE_STALE_AFTER_DAYS → stale."""
+
+    class Ownership(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal")
+        PRIVATE = "private", _("Private")
+        MIXED = "mixed", _("Mixed")
+
+    class Zoning(models.TextChoices):
+        IN_FORCE = "in_force", _("Detaljplan in force")
+        IN_PROGRESS = "in_progress", _("Detaljplan in progress")
+        NONE = "none", _("No detaljplan")
+
+    kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="sites", verbose_name=_("kommun"))
+    name = models.CharField(_("name"), max_length=120)
+    area_ha = models.DecimalField(_("area (ha)"), max_digits=8, decimal_places=1, null=True, blank=True)
+    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, blank=True)
+    zoning = models.CharField(_("zoning status"), max_length=12, choices=Zoning.choices, blank=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    power_mw = models.DecimalField(
+        _("grid power available (MW)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    km_motorway = models.DecimalField(
+        _("distance to motorway (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    km_rail = models.DecimalField(
+        _("distance to rail freight (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    km_port = models.DecimalField(_("distance to port (km)"), max_digits=6, decimal_places=1, null=True, blank=True)
+    km_airport = models.DecimalField(
+        _("distance to airport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    last_confirmed = models.DateField(
+        _("last confirmed"),
+        default=timezone.localdate,
+        help_text=_("The day someone checked that the facts about this site are still true."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area_ha__isnull=True) | Q(area_ha__gte=0), name="site_area_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(power_mw__isnull=True) | Q(power_mw__gte=0), name="site_power_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_stale(self) -> bool:
+        limit = timezone.localdate() - datetime.timedelta(days=settings.SITE_STALE_AFTER_DAYS)
+        return self.last_confirmed < limit

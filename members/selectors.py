@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from . import access
-from .models import Contact, Kommun, Membership, Population
+from .models import Contact, Kommun, KommunProfile, Membership, Population, Site
 
 
 def kommun_list(*, user) -> QuerySet[Kommun]:
@@ -28,9 +28,15 @@ def kommun_page(*, user, code: str) -> Kommun:
             Prefetch("memberships", queryset=Membership.objects.select_related("period").order_by("-starts_on")),
             Prefetch("contacts", queryset=Contact.objects.order_by("role", "-is_primary", "name")),
             Prefetch("populations", queryset=Population.objects.order_by("-year")),
+            Prefetch("sites", queryset=Site.objects.order_by("name")),
         )
     )
     return access.get_visible_or_404(user, queryset, "self", code=code)
+
+
+def kommun_profile(kommun: Kommun) -> KommunProfile | None:
+    """The kommun's investment profile with its sectors (three queries), or None if not filled in."""
+    return KommunProfile.objects.filter(kommun=kommun).prefetch_related("wanted_sectors", "strong_sectors").first()
 
 
 def contacts_by_role(kommun: Kommun) -> list[tuple[str, list[Contact]]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import two_factor, views
+from . import profile_views, two_factor, views
 
 app_name = "members"
 
@@ -25,4 +25,10 @@ urlpatterns = [
     path("konto/", views.account, name="account"),
     path("konto/tvastegsinloggning/", two_factor.setup, name="two_factor_setup"),
     path("konto/tvastegsinloggning/stang-av/", two_factor.disable, name="two_factor_disable"),
+    # Investment profile and sites (mark/tomter)
+    path("kommuner/<str:code>/profil/", profile_views.profile_edit, name="profile_edit"),
+    path("kommuner/<str:code>/mark/ny/", profile_views.site_edit, name="site_create"),
+    path("kommuner/<str:code>/mark/<int:pk>/", profile_views.site_edit, name="site_edit"),
+    path("kommuner/<str:code>/mark/<int:pk>/ta-bort/", profile_views.site_delete, name="site_delete"),
+    path("kommuner/<str:code>/mark/<int:pk>/bekrafta/", profile_views.site_confirm, name="site_confirm"),
 ]

@@ -94,6 +94,7 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
             "can_edit": access.can_edit_kommun(request.user, kommun),
             "is_my_kommun": is_my_kommun,
             "panels": panels.render_context(request, kommun),
+            "profile": selectors.kommun_profile(kommun),
         },
     )
 

@@ -1,0 +1,119 @@
+"""Every e-mail the inquiries app sends, in one module, all through outbox.services.queue_email.
+
+Each is queued inside the caller's transaction with a unique key (so a retry never sends twice)
+and delivered after commit. E-mails never name the investor: that stays in the portal, behind
+the release per kommun.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from members.models import Contact, User
+from outbox.services import queue_email
+
+from .models import Answer, Dispatch, Outcome
+
+KOMMUN_ROLES = [Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT]
+
+
+def _kommun_recipients(kommun_ids: list[int]) -> dict[int, list[tuple[str, User | None]]]:
+    """(address, portal user if any) for each kommun's näringslivschef and investment contacts; two queries."""
+    contacts = list(
+        Contact.objects.filter(kommun_id__in=kommun_ids, role__in=KOMMUN_ROLES)
+        .exclude(email="")
+        .order_by("kommun_id", "role", "-is_primary", "name")
+    )
+    users = {u.email: u for u in User.objects.filter(email__in=[c.email.lower() for c in contacts])}
+    result: dict[int, list[tuple[str, User | None]]] = {k: [] for k in kommun_ids}
+    for contact in contacts:
+        address = contact.email.lower()
+        if address not in [a for a, _ in result[contact.kommun_id]]:
+            result[contact.kommun_id].append((address, users.get(address)))
+    return result
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def dispatched(*, dispatches: list[Dispatch]) -> None:
+    recipients = _kommun_recipients([d.kommun_id for d in dispatches])
+    for dispatch in dispatches:
+        for address, user in recipients[dispatch.kommun_id]:
+            queue_email(
+                kind="inquiry_dispatched",
+                key=f"dispatch-{dispatch.pk}",
+                to=address,
+                user=user,
+                template="inquiries/email/dispatched",
+                context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+            )
+
+
+def reopened(*, dispatch: Dispatch) -> None:
+    for address, user in _kommun_recipients([dispatch.kommun_id])[dispatch.kommun_id]:
+        queue_email(
+            kind="inquiry_reopened",
+            key=f"reopen-{dispatch.pk}-{dispatch.reopened_until.isoformat()}",
+            to=address,
+            user=user,
+            template="inquiries/email/reopened",
+            context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+        )
+
+
+def answer_received(*, answer: Answer, changed: bool) -> None:
+    """Tell the inquiry's responsible staff member that a kommun answered (or changed its answer)."""
+    inquiry = answer.dispatch.inquiry
+    staff = inquiry.responsible
+    if staff is None or not staff.email or not staff.is_active:
+        return
+    queue_email(
+        kind="inquiry_answer",
+        key=f"answer-{answer.pk}-{answer.updated_at.isoformat()}",
+        to=staff.email,
+        user=staff,
+        template="inquiries/email/answer_received",
+        context={
+            "answer": answer,
+            "dispatch": answer.dispatch,
+            "inquiry": inquiry,
+            "changed": changed,
+            "url": _link(inquiry.get_absolute_url()),
+        },
+    )
+
+
+def feedback_given(*, dispatch: Dispatch) -> None:
+    for address, user in _kommun_recipients([dispatch.kommun_id])[dispatch.kommun_id]:
+        queue_email(
+            kind="inquiry_feedback",
+            key=f"feedback-{dispatch.pk}-{dispatch.feedback_at.isoformat()}",
+            to=address,
+            user=user,
+            template="inquiries/email/feedback",
+            context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+        )
+
+
+def outcome_recorded(*, outcome: Outcome) -> None:
+    """Every kommun that received the inquiry learns its outcome."""
+    inquiry = outcome.inquiry
+    dispatches = list(inquiry.dispatches.select_related("kommun"))
+    recipients = _kommun_recipients([d.kommun_id for d in dispatches])
+    for dispatch in dispatches:
+        for address, user in recipients[dispatch.kommun_id]:
+            queue_email(
+                kind="inquiry_outcome",
+                key=f"outcome-{outcome.pk}-{outcome.decision}-{dispatch.pk}",
+                to=address,
+                user=user,
+                template="inquiries/email/outcome",
+                context={
+                    "outcome": outcome,
+                    "dispatch": dispatch,
+                    "inquiry": inquiry,
+                    "url": _link(dispatch.get_absolute_url()),
+                },
+            )

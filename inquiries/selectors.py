@@ -1,0 +1,363 @@
+"""Reads for inquiries. Everything a user may see goes through the `*_visible_to` functions here,
+built on members.access, so lists, pages, attachments and exports never disagree.
+
+- staff see every inquiry, dispatch and answer;
+- a kommun user sees an inquiry only through a dispatch to their own kommun, and only that
+  dispatch's answer (never another kommun's);
+- everybody else sees nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from members import access
+from members.models import Kommun, KommunProfile, Site
+
+from . import constants, matching
+from .models import Answer, Attachment, Dispatch, Inquiry
+
+# --- Access --------------------------------------------------------------------------------------
+
+
+def inquiries_visible_to(user) -> QuerySet[Inquiry]:
+    """Staff: all inquiries. Kommun user: those sent to their kommun. Others: none."""
+    return access.scope_to_kommun(user, Inquiry.objects.all(), "dispatches__kommun")
+
+
+def dispatches_visible_to(user) -> QuerySet[Dispatch]:
+    return access.scope_to_kommun(
+        user,
+        Dispatch.objects.select_related("inquiry", "inquiry__sector", "kommun"),
+        "kommun",
+    )
+
+
+def answers_visible_to(user) -> QuerySet[Answer]:
+    return access.scope_to_kommun(user, Answer.objects.select_related("dispatch"), "dispatch__kommun")
+
+
+def attachments_visible_to(user) -> QuerySet[Attachment]:
+    return access.scope_to_kommun(user, Attachment.objects.all(), "answer__dispatch__kommun")
+
+
+def get_dispatch_or_404(user, pk: int) -> Dispatch:
+    queryset = dispatches_visible_to(user).select_related("inquiry__outcome", "inquiry__outcome__kommun")
+    return access.get_visible_or_404(user, queryset, "kommun", pk=pk)
+
+
+def get_attachment_or_404(user, pk: int) -> Attachment:
+    return access.get_visible_or_404(user, Attachment.objects.all(), "answer__dispatch__kommun", pk=pk)
+
+
+def get_inquiry_for_staff_or_404(user, pk: int) -> Inquiry:
+    """The staff inquiry page (investor identity, every kommun's answer): staff only, else 404."""
+    if not access.is_staff(user):
+        access.security_log.info("inquiry page refused: user=%s inquiry=%s", getattr(user, "pk", None), pk)
+        from django.http import Http404
+
+        raise Http404
+    return access.get_visible_or_404(
+        user,
+        Inquiry.objects.select_related("sector", "responsible", "outcome", "outcome__kommun"),
+        "dispatches__kommun",
+        pk=pk,
+    )
+
+
+# --- Staff list ----------------------------------------------------------------------------------
+
+
+def inquiry_list(*, user) -> QuerySet[Inquiry]:
+    """Inquiries with sector, responsible and counts of dispatches and answers (one query)."""
+    return (
+        inquiries_visible_to(user)
+        .select_related("sector", "responsible")
+        .annotate(
+            dispatch_count=Count("dispatches", distinct=True),
+            answer_count=Count("dispatches__answer", distinct=True),
+            interested_count=Count(
+                "dispatches__answer",
+                filter=Q(dispatches__answer__decision=Answer.Decision.INTERESTED),
+                distinct=True,
+            ),
+        )
+    )
+
+
+# --- Matching ------------------------------------------------------------------------------------
+
+
+def requirements_of(inquiry: Inquiry) -> matching.Requirements:
+    return matching.Requirements(
+        sector_id=inquiry.sector_id,
+        sector_name=str(inquiry.sector) if inquiry.sector_id else "",
+        area_ha=inquiry.req_area_ha,
+        municipal_land=inquiry.req_municipal_land,
+        zoning_ready=inquiry.req_zoning_ready,
+        power_mw=inquiry.req_power_mw,
+        km_motorway=inquiry.req_km_motorway,
+        km_rail=inquiry.req_km_rail,
+        km_port=inquiry.req_km_port,
+        km_airport=inquiry.req_km_airport,
+        needed_by=inquiry.needed_by,
+    )
+
+
+def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
+    """Every member kommun's profile and sites as plain data, in four queries whatever the data:
+    kommuner (+ profile), their sites, wanted sectors, strong sectors."""
+    kommuner = Kommun.objects.members(on).select_related("profile").order_by("name")
+    if kommun_ids is not None:
+        kommuner = kommuner.filter(pk__in=kommun_ids)
+    kommuner = list(kommuner.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name"))))
+    ids = [k.pk for k in kommuner]
+    # The sector links are read straight from the link tables, so the count does not depend on
+    # whether any profile exists yet.
+    wanted: dict[int, set[int]] = defaultdict(set)
+    strong: dict[int, set[int]] = defaultdict(set)
+    for target, through in (
+        (wanted, KommunProfile.wanted_sectors.through),
+        (strong, KommunProfile.strong_sectors.through),
+    ):
+        for kommun_id, sector_id in through.objects.filter(kommunprofile__kommun_id__in=ids).values_list(
+            "kommunprofile__kommun_id", "sector_id"
+        ):
+            target[kommun_id].add(sector_id)
+    profiles = []
+    for kommun in kommuner:
+        profile = getattr(kommun, "profile", None)
+        sites = tuple(
+            matching.SiteData(
+                id=s.pk,
+                name=s.name,
+                area_ha=s.area_ha,
+                ownership=s.ownership,
+                zoning=s.zoning,
+                available_from=s.available_from,
+                power_mw=s.power_mw,
+                km_motorway=s.km_motorway,
+                km_rail=s.km_rail,
+                km_port=s.km_port,
+                km_airport=s.km_airport,
+            )
+            for s in kommun.sites.all()
+        )
+        profiles.append(
+            matching.ProfileData(
+                kommun_id=kommun.pk,
+                name=kommun.name,
+                code=kommun.code,
+                sites=sites,
+                wanted_sectors=frozenset(wanted[kommun.pk]),
+                strong_sectors=frozenset(strong[kommun.pk]),
+                appetite=profile.appetite if profile else "near",
+                has_profile=profile is not None,
+            )
+        )
+    return profiles
+
+
+def rate_members(inquiry: Inquiry) -> list[matching.KommunRating]:
+    return matching.rate_all(requirements_of(inquiry), member_profiles())
+
+
+# --- Staff inquiry page --------------------------------------------------------------------------
+
+
+def inquiry_dispatches(inquiry: Inquiry) -> list[Dispatch]:
+    """The inquiry's dispatches with answers, proposed sites, contacts and attachments (5 queries)."""
+    return list(
+        inquiry.dispatches.select_related("kommun", "answer", "answer__contact").prefetch_related(
+            "answer__proposed_sites", "answer__attachments"
+        )
+    )
+
+
+# --- Kommun inbox --------------------------------------------------------------------------------
+
+
+def open_q(today: datetime.date) -> Q:
+    return Q(inquiry__status=Inquiry.Status.SENT, deadline__gte=today) | Q(reopened_until__gte=today)
+
+
+ACTIVE_STATUSES = [Inquiry.Status.SENT, Inquiry.Status.ANSWERS_CLOSED, Inquiry.Status.WITH_INVESTOR]
+
+
+def inbox(*, user, today: datetime.date | None = None) -> dict:
+    """A kommun user's inbox in two queries: open and in-progress dispatches, then closed ones.
+
+    new: open, not yet opened; awaiting: open, opened, not answered; answered: answered, inquiry
+    still in progress; closed: everything else (paginated by the view).
+    """
+    today = today or timezone.localdate()
+    base = dispatches_visible_to(user).select_related("answer", "inquiry__outcome").order_by("deadline", "pk")
+    current = list(base.filter(open_q(today) | Q(answer__isnull=False, inquiry__status__in=ACTIVE_STATUSES)))
+    groups: dict[str, list[Dispatch]] = {"new": [], "awaiting": [], "answered": []}
+    for dispatch in current:
+        dispatch.days_left_value = dispatch.days_left(today)
+        answered = hasattr(dispatch, "answer")
+        if answered and dispatch.inquiry.status in ACTIVE_STATUSES:
+            groups["answered"].append(dispatch)
+        elif dispatch.first_viewed_at is None:
+            groups["new"].append(dispatch)
+        else:
+            groups["awaiting"].append(dispatch)
+    closed = base.exclude(pk__in=[d.pk for d in current]).order_by("-sent_at", "-pk")
+    groups["closed"] = closed
+    return groups
+
+
+def open_dispatches_for_kommun(*, user, kommun: Kommun, today: datetime.date | None = None) -> list[Dispatch]:
+    """Dispatches to the kommun still waiting for its answer, soonest deadline first (one query)."""
+    today = today or timezone.localdate()
+    return list(
+        dispatches_visible_to(user)
+        .filter(kommun=kommun, answer__isnull=True)
+        .filter(open_q(today))
+        .order_by("deadline", "pk")
+    )
+
+
+# --- Insight -------------------------------------------------------------------------------------
+
+
+def _median_days(durations: list[float]) -> float | None:
+    return round(statistics.median(durations), 1) if durations else None
+
+
+def _answer_rows(dispatches: QuerySet[Dispatch], today: datetime.date) -> list[dict]:
+    return list(
+        dispatches.values(
+            "kommun_id",
+            "kommun__name",
+            "kommun__lan__name",
+            "deadline",
+            "sent_at",
+            "answer__answered_at",
+            "answer__decision",
+            "answer__decline_reason",
+            "forwarded_at",
+            "shortlisted",
+        ).order_by("kommun__name")
+    )
+
+
+def _figures(rows: list[dict], today: datetime.date) -> dict:
+    """Answer rate (of dispatches whose deadline has passed or that were answered) and median time."""
+    due = [r for r in rows if r["answer__answered_at"] is not None or r["deadline"] < today]
+    answered = [r for r in rows if r["answer__answered_at"] is not None]
+    durations = [(r["answer__answered_at"] - r["sent_at"]).total_seconds() / 86400 for r in answered]
+    return {
+        "received": len(rows),
+        "due": len(due),
+        "answered": len(answered),
+        "answer_rate": round(100 * len(answered) / len(due)) if due else None,
+        "median_days": _median_days(durations),
+        "interested": sum(r["answer__decision"] == Answer.Decision.INTERESTED for r in rows),
+        "declined": sum(r["answer__decision"] == Answer.Decision.DECLINED for r in rows),
+        "forwarded": sum(r["forwarded_at"] is not None for r in rows),
+        "shortlisted": sum(bool(r["shortlisted"]) for r in rows),
+        "decline_reasons": Counter(r["answer__decline_reason"] for r in rows if r["answer__decline_reason"]),
+    }
+
+
+def _reason_rows(counter: Counter) -> list[tuple[str, int]]:
+    labels = dict(Answer.DeclineReason.choices)
+    return [(labels.get(code, code), counter[code]) for code, _label in Answer.DeclineReason.choices if counter[code]]
+
+
+def staff_insight(*, user, today: datetime.date | None = None) -> dict:
+    """Region-wide figures: per kommun, decline reasons per kommun and region, regional gaps.
+
+    Queries: dispatch rows (1), inquiries for gaps (1), member profiles (4).
+    """
+    today = today or timezone.localdate()
+    rows = _answer_rows(dispatches_visible_to(user), today)
+    by_kommun: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_kommun[row["kommun_id"]].append(row)
+    per_kommun = []
+    for kommun_rows in by_kommun.values():
+        figures = _figures(kommun_rows, today)
+        figures["name"] = kommun_rows[0]["kommun__name"]
+        figures["lan"] = kommun_rows[0]["kommun__lan__name"]
+        figures["reasons"] = _reason_rows(figures["decline_reasons"])
+        per_kommun.append(figures)
+    per_kommun.sort(key=lambda f: f["name"])
+    region = _figures(rows, today)
+    by_lan: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        if row["answer__decline_reason"]:
+            by_lan[row["kommun__lan__name"]][row["answer__decline_reason"]] += 1
+    return {
+        "per_kommun": per_kommun,
+        "region": region,
+        "region_reasons": _reason_rows(region["decline_reasons"]),
+        "reasons_by_lan": sorted((lan, _reason_rows(c)) for lan, c in by_lan.items()),
+        "gaps": regional_gaps(user=user),
+    }
+
+
+def regional_gaps(*, user) -> list[dict]:
+    """Requirements that no member kommun could meet, over the inquiries sent in the gap window.
+
+    Each inquiry is rated against today's profiles (pure matching in memory), so a gap closes as
+    soon as a kommun adds a site that meets it.
+    """
+    since = timezone.now() - datetime.timedelta(days=constants.GAP_WINDOW_DAYS)
+    inquiries = list(
+        inquiries_visible_to(user)
+        .exclude(status=Inquiry.Status.DRAFT)
+        .filter(Q(sent_at__gte=since) | Q(sent_at__isnull=True))
+        .select_related("sector")
+        .order_by("-sent_at")
+    )
+    profiles = member_profiles()
+    gaps: dict[str, dict] = {}
+    for inquiry in inquiries:
+        rated = matching.rate_all(requirements_of(inquiry), profiles)
+        keys = {r.key for kr in rated for r in kr.ratings}
+        for key in sorted(keys):
+            if key in ("sector", "sites"):
+                continue
+            met = any(r.key == key and r.status == matching.MET for kr in rated for r in kr.ratings)
+            if not met:
+                gap = gaps.setdefault(key, {"key": key, "label": REQUIREMENT_LABELS.get(key, key), "inquiries": []})
+                gap["inquiries"].append(inquiry)
+    return sorted(gaps.values(), key=lambda g: -len(g["inquiries"]))
+
+
+def kommun_insight(*, user, kommun: Kommun, today: datetime.date | None = None) -> dict:
+    """One kommun's own figures (one query)."""
+    today = today or timezone.localdate()
+    rows = _answer_rows(dispatches_visible_to(user).filter(kommun=kommun), today)
+    figures = _figures(rows, today)
+    figures["reasons"] = _reason_rows(figures["decline_reasons"])
+    return figures
+
+
+def _labels() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "area": _("Site area"),
+        "municipal_land": _("Municipal land"),
+        "zoning": _("Zoning ready"),
+        "power": _("Grid power"),
+        "km_motorway": _("Distance to motorway"),
+        "km_rail": _("Distance to rail freight"),
+        "km_port": _("Distance to port"),
+        "km_airport": _("Distance to airport"),
+        "available": _("Available in time"),
+        "sector": _("Sector"),
+        "sites": _("Sites"),
+    }
+
+
+REQUIREMENT_LABELS = _labels()

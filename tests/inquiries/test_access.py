@@ -1,0 +1,168 @@
+"""Every inquiries URL for every persona. Anonymous → sign in; outsiders → 404; the investor's name
+appears in no kommun response until staff release it to that kommun."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from inquiries import services
+from inquiries.models import Answer, Attachment, Dispatch, Inquiry
+
+from ..conftest import client_for
+from .conftest import INVESTOR
+from .factories import InquiryFactory
+from .helpers import PDF
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/konto/login/"
+STAFF = {"staff", "admin"}
+PORTAL = {"staff", "admin", "user_a", "user_b", "user_outside"}
+
+
+@pytest.fixture
+def answered(sent, user_a, contacts):
+    """A has answered with an attachment; B has not answered."""
+    answer = services.answer_save(
+        dispatch=sent["a"],
+        user=user_a,
+        decision="interested",
+        offer="Offer from A",
+        contact=contacts["a_nlc"],
+        files=[SimpleUploadedFile("a.pdf", PDF)],
+    )
+    return {**sent, "answer": answer, "attachment": answer.attachments.get()}
+
+
+def object_urls(data):
+    inquiry, a, attachment = data["inquiry"], data["a"], data["attachment"]
+    return {
+        # name: (url, who gets 200)
+        "index": (reverse("inquiries:index"), PORTAL),
+        "insight": (reverse("inquiries:insight"), PORTAL),
+        "create": (reverse("inquiries:create"), STAFF),
+        "detail": (inquiry.get_absolute_url(), STAFF),
+        "edit": (reverse("inquiries:edit", args=[inquiry.pk]), STAFF),
+        "outcome": (reverse("inquiries:outcome", args=[inquiry.pk]), STAFF),
+        "dispatch_a": (a.get_absolute_url(), STAFF | {"user_a"}),
+        "attachment_a": (attachment.get_absolute_url(), STAFF | {"user_a"}),
+        "export_inquiries_csv": (reverse("inquiries:export", args=["inquiries", "csv"]), STAFF),
+        "export_inquiries_xlsx": (reverse("inquiries:export", args=["inquiries", "xlsx"]), STAFF),
+        "export_answers_csv": (reverse("inquiries:export", args=["answers", "csv"]), PORTAL),
+        "export_answers_xlsx": (reverse("inquiries:export", args=["answers", "xlsx"]), PORTAL),
+    }
+
+
+def test_every_object_url_for_every_persona(personas, answered):
+    for name, (url, allowed) in object_urls(answered).items():
+        for persona, user in personas.items():
+            response = client_for(user).get(url)
+            if persona == "anonymous":
+                assert response.status_code == 302 and response["Location"].startswith(LOGIN), (name, persona)
+                continue
+            expected = 200 if persona in allowed else 404
+            assert response.status_code == expected, (name, persona, response.status_code)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if persona not in STAFF:
+                # Confidential until released; and never another kommun's answer.
+                assert INVESTOR.encode() not in body, (name, persona)
+                if persona != "user_a":
+                    assert b"Offer from A" not in body, (name, persona)
+
+
+def test_post_actions_refused_for_everyone_but_staff(personas, answered):
+    a = answered["a"]
+    inquiry = answered["inquiry"]
+    posts = [
+        (reverse("inquiries:dispatch_action", args=[a.pk, "release"]), {}),
+        (reverse("inquiries:dispatch_action", args=[a.pk, "forward"]), {}),
+        (reverse("inquiries:dispatch_action", args=[a.pk, "shortlist"]), {}),
+        (reverse("inquiries:dispatch_action", args=[a.pk, "feedback"]), {"feedback": "hijack"}),
+        (reverse("inquiries:dispatch_action", args=[a.pk, "reopen"]), {"until": "2099-01-01"}),
+        (reverse("inquiries:status", args=[inquiry.pk]), {"status": "closed"}),
+        (reverse("inquiries:outcome", args=[inquiry.pk]), {"decision": "withdrawn", "decided_on": "2026-01-01"}),
+        (inquiry.get_absolute_url(), {"kommuner": [a.kommun_id], "confirm": "on"}),
+    ]
+    for persona in ("user_a", "user_b", "user_outside"):
+        client = client_for(personas[persona])
+        for url, data in posts:
+            assert client.post(url, data).status_code == 404, (persona, url)
+    a.refresh_from_db()
+    inquiry.refresh_from_db()
+    assert not a.investor_released and not a.forwarded_at and not a.shortlisted and not a.feedback
+    assert a.reopened_until is None
+    assert inquiry.status == Inquiry.Status.SENT and not hasattr(inquiry, "outcome")
+
+
+def test_b_cannot_answer_or_touch_as_dispatch_or_attachment(user_b, answered):
+    client = client_for(user_b)
+    a = answered["a"]
+    response = client.post(a.get_absolute_url(), {"decision": "declined", "decline_reason": "other"})
+    assert response.status_code == 404
+    assert Answer.objects.get(dispatch=a).decision == "interested"
+    response = client.post(reverse("inquiries:attachment_delete", args=[answered["attachment"].pk]))
+    assert response.status_code == 404
+    assert Attachment.objects.filter(pk=answered["attachment"].pk).exists()
+
+
+def test_inquiry_never_sent_to_b_is_404_for_b(staff, user_b, kommun_a, contacts, sites):
+    only_a = InquiryFactory(investor_name="Secret Investor Two")
+    [dispatch] = services.inquiry_dispatch(inquiry=only_a, kommun_ids=[kommun_a.pk], user=staff)
+    client = client_for(user_b)
+    assert client.get(dispatch.get_absolute_url()).status_code == 404
+    assert client.get(only_a.get_absolute_url()).status_code == 404
+    inbox = client.get(reverse("inquiries:index")).content.decode()
+    assert only_a.reference not in inbox
+    export = client.get(reverse("inquiries:export", args=["answers", "csv"])).content.decode()
+    assert only_a.reference not in export
+
+
+def test_kommun_export_contains_only_own_rows_and_investor_after_release(staff, user_a, user_b, answered):
+    csv_a = client_for(user_a).get(reverse("inquiries:export", args=["answers", "csv"])).content.decode("utf-8-sig")
+    assert "Flen" in csv_a and "Värmdö" not in csv_a
+    assert INVESTOR not in csv_a
+    client_for(staff).post(reverse("inquiries:dispatch_action", args=[answered["a"].pk, "release"]))
+    csv_a = client_for(user_a).get(reverse("inquiries:export", args=["answers", "csv"])).content.decode("utf-8-sig")
+    assert INVESTOR in csv_a
+    csv_b = client_for(user_b).get(reverse("inquiries:export", args=["answers", "csv"])).content.decode("utf-8-sig")
+    assert INVESTOR not in csv_b and "Offer from A" not in csv_b and "Värmdö" in csv_b
+
+
+def test_staff_exports_everything_in_both_formats(staff, answered):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = client_for(staff)
+    response = client.get(reverse("inquiries:export", args=["inquiries", "csv"]))
+    assert response["Content-Disposition"].startswith('attachment; filename="forfragningar-')
+    text = response.content.decode("utf-8-sig")
+    assert INVESTOR in text and answered["inquiry"].reference in text
+    response = client.get(reverse("inquiries:export", args=["answers", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    kommuner = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert kommuner == {"Flen", "Värmdö"}
+    assert client.get(reverse("inquiries:export", args=["answers", "pdf"])).status_code == 404
+    assert client.get(reverse("inquiries:export", args=["secrets", "csv"])).status_code == 404
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(staff, sent):
+    Inquiry.objects.filter(pk=sent["inquiry"].pk).update(code_name='=HYPERLINK("http://evil")')
+    text = client_for(staff).get(reverse("inquiries:export", args=["inquiries", "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_attachment_is_served_as_download(user_a, answered):
+    response = client_for(user_a).get(answered["attachment"].get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_deadline_passed_dispatch_still_visible_read_only(user_a, answered):
+    Dispatch.objects.filter(pk=answered["a"].pk).update(deadline=datetime.date(2000, 1, 1))
+    response = client_for(user_a).get(answered["a"].get_absolute_url())
+    assert response.status_code == 200 and response.context["form"] is None
