@@ -125,8 +125,10 @@ def _load_dialog(rng: random.Random, staff: list[User]) -> None:
     for kommun in members:
         if rng.random() < 0.15 and kommun.code not in ("0482", "0120"):
             continue  # nobody has met these members: they show up on the overview
-        for _n in range(rng.randint(1, 4)):
-            kind = rng.choice(list(subjects))
+        demo_kommun = kommun.code in ("0482", "0120")
+        for n in range(rng.randint(3, 5) if demo_kommun else rng.randint(1, 4)):
+            # The demo kommuner get a visit, so their value report shows one.
+            kind = DialogKind.VISIT if demo_kommun and n == 0 else rng.choice(list(subjects))
             entry = DialogEntry.objects.create(
                 kind=kind,
                 date=today - datetime.timedelta(days=rng.randint(5, 600)),

@@ -404,17 +404,40 @@ def section_membership(kommun: Kommun, period: Period) -> dict:
 
 
 def section_maturity(kommun: Kommun, period: Period) -> dict:
-    """Level per track at the start and at the end of the period (latest assessment by then)."""
+    """Level per track at the start and at the end of the period, and the change between them.
+
+    The start is the latest assessment before the period; a kommun first assessed during the
+    period starts from that first assessment (marked as such), so its change still shows.
+    """
     day_before = period.starts_on - datetime.timedelta(days=1)
+    end_day = report_day(period)
     start = levels_by_kommun([kommun.pk], on=day_before)
-    end = levels_by_kommun([kommun.pk], on=report_day(period))
+    end = levels_by_kommun([kommun.pk], on=end_day)
+    first_in_period: dict[str, MaturityAssessment] = {}
+    for assessment in MaturityAssessment.objects.filter(
+        kommun=kommun, submitted_at__date__gte=period.starts_on, submitted_at__date__lte=end_day
+    ).order_by("submitted_at", "pk"):
+        first_in_period.setdefault(assessment.track, assessment)
     rows = []
     for track, label in Track.choices:
         before, after = start.get((kommun.pk, track)), end.get((kommun.pk, track))
+        first = None
+        if before is None and track in first_in_period:
+            first = first_in_period[track]
+            before = first.level
         change = None
         if before and after:
             change = LEVEL_ORDER.index(after) - LEVEL_ORDER.index(before)
-        rows.append({"track": track, "label": str(label), "start": before, "end": after, "change": change})
+        rows.append(
+            {
+                "track": track,
+                "label": str(label),
+                "start": before,
+                "first_assessed": first.submitted_at if first else None,
+                "end": after,
+                "change": change,
+            }
+        )
     return {"rows": rows}
 
 
@@ -504,9 +527,12 @@ def kpi_members_met(period: Period):
 
 @dataclass
 class KpiRow:
+    """A target beside its actual figure. While the period runs, a target not met is 'not yet'."""
+
     target: KpiTarget
     actual: float | None
     available: bool
+    running: bool = False
 
     @property
     def reached(self) -> bool | None:
@@ -525,7 +551,12 @@ def region_report(period: Period) -> dict:
         fn = registries.kpi_actuals.get(target.key)
         actual = fn(period) if fn else None
         rows.append(
-            KpiRow(target=target, actual=float(actual) if actual is not None else None, available=fn is not None)
+            KpiRow(
+                target=target,
+                actual=float(actual) if actual is not None else None,
+                available=fn is not None,
+                running=report_day(period) < period.ends_on,
+            )
         )
     return {"agreement": agreement, "rows": rows, "as_of": report_day(period)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from members import access
 from members.models import Contact, Kommun, User
@@ -58,7 +59,7 @@ def assessment_submit(
             )
         )
         met[criterion.pk] = maturity.is_met(answer, evidence_met)
-    MaturityAnswer.objects.bulk_create(rows)
+    bulk_create_with_history(rows, MaturityAnswer, default_user=user)
     assessment.level = maturity.compute_level(criteria, met)
     assessment.save(update_fields=["level"])
     return assessment

@@ -133,7 +133,9 @@ def test_history_keeps_every_assessment_unchanged(kommun_a, user_a, staff):
     first.refresh_from_db()
     assert first.level == Level.NEUTRAL
     assert set(first.answers.values_list("answer", flat=True)) == {Answer.NO}
-    assert first.history.count() >= 1  # simple_history records the rows
+    assert first.history.count() >= 1  # simple_history records the rows, answers included
+    assert MaturityAnswer.history.filter(assessment_id=first.pk).count() == first.answers.count()
+    assert MaturityAnswer.history.filter(assessment_id=first.pk).first().history_user == user_a
 
     page = client_for(user_a).get(reverse("overview:maturity:kommun", args=[kommun_a.code]))
     investment = next(t for t in page.context["tracks"] if t.track == Track.INVESTMENT)

@@ -73,7 +73,11 @@ def test_value_report_figures_for_a_year(year_2025, user_a, kommun_a):
     maturity = {row["track"]: row for row in sections["maturity"]["rows"]}
     assert maturity[Track.NKI]["start"] == Level.NEUTRAL and maturity[Track.NKI]["end"] == Level.AKTIV
     assert maturity[Track.NKI]["change"] == 1
-    assert maturity[Track.INVESTMENT]["start"] is None and maturity[Track.INVESTMENT]["end"] == Level.NEUTRAL
+    assert maturity[Track.NKI]["first_assessed"] is None  # assessed before the year began
+    # First assessed during the year: the change is counted from that first assessment.
+    investment = maturity[Track.INVESTMENT]
+    assert investment["start"] == Level.NEUTRAL and investment["end"] == Level.NEUTRAL
+    assert investment["first_assessed"].date() == D(2025, 4, 1) and investment["change"] == 0
     names = {c.name for c in sections["contacts"]["contacts"]}
     assert names == {"Nora NKI", "Karl KSO"}
     assert sections["membership"]["is_member"]
@@ -86,7 +90,8 @@ def test_value_report_for_2024_sees_only_2024(year_2025, staff, kommun_a):
     sections = _sections(response)
     assert sections["dialog"]["total"] == 1 and sections["dialog"]["visits"] == 1
     nki = next(row for row in sections["maturity"]["rows"] if row["track"] == Track.NKI)
-    assert nki["start"] is None and nki["end"] == Level.NEUTRAL
+    assert nki["start"] == Level.NEUTRAL and nki["first_assessed"].date() == D(2024, 6, 1)
+    assert nki["end"] == Level.NEUTRAL
 
 
 def test_value_report_for_the_agreement_period(year_2025, user_a, kommun_a):
@@ -127,12 +132,13 @@ def test_report_keeps_a_fixed_number_of_queries(year_2025, user_a, kommun_a, dja
     url = reverse("overview:reports:kommun", args=[kommun_a.code]) + "?period=year-2025"
     client = client_for(user_a)
     client.get(url)
-    # session, user, kommun, periods, memberships, 2× levels, dialog entries, contacts, session save.
-    with django_assert_max_num_queries(12):
+    # session, user, kommun, periods, memberships, 2× levels, assessments in the period, dialog
+    # entries, contacts, session save.
+    with django_assert_max_num_queries(13):
         client.get(url)
     for i in range(30):
         DialogEntryFactory(kind=DialogKind.VISIT, date=D(2025, 7, 1 + i % 28), kommuner=[kommun_a])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(url)
 
 
@@ -160,6 +166,8 @@ def test_region_report_targets_against_actuals(year_2025, targets, user_b):
     # From 2025-01-01 until today: the 4 + 1 (2025-06-06, Värmdö) + 1 (2026-01-01) entries.
     assert rows["meetings"].actual == 6 and rows["meetings"].reached is True
     assert rows["visits"].actual == 4 and rows["visits"].reached is False  # lower is better, target 1
+    assert rows["visits"].running  # the period 2025–2028 still runs: "not yet reached"
+    assert "inte nått än" in response.content.decode()
     # One member (Flen) of all members is AKTIV in NKI.
     members = Kommun.objects.members().count()
     assert rows["share_aktiv_nki"].actual == round(100 / members, 1) and rows["share_aktiv_nki"].reached is False
@@ -201,3 +209,18 @@ def test_periods_list_agreement_periods_and_years():
     keys = [p.key for p in periods]
     assert any(k.startswith("period-") for k in keys)
     assert "year-2026" in keys and "year-2017" in keys and "year-2027" not in keys
+
+
+def test_ended_period_says_not_reached(staff):
+    period = AgreementPeriod.objects.get(name="2021–2024")
+    KpiTargetFactory(period=period, key="meetings", target_value=5)
+    DialogEntryFactory(date=D(2022, 3, 3), kommuner=[Kommun.objects.members().first()])
+    response = client_for(staff).get(reverse("overview:reports:region") + f"?period=period-{period.pk}")
+    row = response.context["rows"][0]
+    assert row.actual == 1 and row.reached is False and not row.running
+    assert "inte nått" in response.content.decode() and "inte nått än" not in response.content.decode()
+
+
+def test_unknown_region_period_is_refused(staff):
+    response = client_for(staff).get(reverse("overview:reports:region") + "?period=year-2025", follow=True)
+    assert "Perioden finns inte" in response.content.decode()
