@@ -37,6 +37,13 @@ class AssessmentForm(forms.Form):
                 widget=forms.TextInput(),
             )
 
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers hear which questions were missed and why (WCAG 3.3.1).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
     def groups(self):
         """[(level, [(criterion, answer field, comment field)])] for the template, in the model's order."""
         grouped: dict[str, list] = {}

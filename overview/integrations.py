@@ -6,7 +6,9 @@ Wiring the feature apps after they merge is a few lines here, e.g.:
     register_report_section(ReportSection("inquiries", "overview/report/inquiries.html", …, order=20))
     register_kpi_actual("answer_rate", …); register_map_measure(MapMeasure("nki_latest", …))
 The maturity criteria already carry those evidence keys (seeded); until a function is registered
-the page says the portal has no data for them and the kommun's own answer counts.
+the page says the portal has no data for them and the kommun's own answer counts. The thresholds
+those functions use are settings: MATURITY_ANSWER_RATE_THRESHOLD (share of the inquiries of the
+last 12 months answered) and MATURITY_NKI_MIN_YEARS (years of NKI results).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members import panels
+from members import access, panels
 
 from . import maturity, selectors
 from .models import Level, Track
@@ -58,8 +60,6 @@ def _maturity_measure(track: str, order: int) -> MapMeasure:
 
 
 def _kommun_panel(request, kommun):
-    from members import access
-
     if not (access.is_staff(request.user) or access.kommun_id_of(request.user) == kommun.pk):
         return None
     return selectors.kommun_panel(kommun)

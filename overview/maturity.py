@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from members.models import Contact
 
-from .models import LEVEL_ORDER, Answer, Level, MaturityCriterion
+from .models import LEVEL_ORDER, Answer, Level, MaturityCriterion, answer_disagrees
 from .registry import Evidence, evidence_for, register_evidence
 
 
@@ -78,11 +77,7 @@ class CriterionRow:
 
     @property
     def disagrees(self) -> bool:
-        return (
-            self.evidence is not None
-            and self.evidence.met is not None
-            and self.evidence.met != (self.answer == Answer.YES)
-        )
+        return answer_disagrees(self.answer, self.evidence.met if self.evidence else None)
 
 
 # --- Evidence from the ground floor: a named contact person with the right role ------------------
@@ -143,8 +138,3 @@ def evidence_by_criterion(criteria: Iterable[MaturityCriterion], kommun_id: int)
         for c in criteria
         if c.evidence_key in found and kommun_id in found[c.evidence_key]
     }
-
-
-def answer_rate_threshold() -> float:
-    """Share of SBA inquiries a kommun must answer to meet 'responds to the inquiries' (0–1)."""
-    return settings.MATURITY_ANSWER_RATE_THRESHOLD

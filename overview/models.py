@@ -142,6 +142,14 @@ class Answer(models.TextChoices):
     NO = "no", _("No")
 
 
+def answer_disagrees(answer: str | None, evidence_met: bool | None) -> bool:
+    """The kommun's answer and the portal's data disagree ("partly" counts as not met).
+
+    No answer or no data: nothing to disagree about.
+    """
+    return answer is not None and evidence_met is not None and evidence_met != (answer == Answer.YES)
+
+
 class MaturityAnswer(models.Model):
     """The kommun's answer to one criterion, with the portal's evidence as it stood that day."""
 
@@ -169,8 +177,7 @@ class MaturityAnswer(models.Model):
 
     @property
     def disagrees(self) -> bool:
-        """The kommun's answer and the portal's data disagree ("partly" counts as not met)."""
-        return self.evidence_met is not None and self.evidence_met != (self.answer == Answer.YES)
+        return answer_disagrees(self.answer, self.evidence_met)
 
 
 # --- Dialog log ----------------------------------------------------------------------------------

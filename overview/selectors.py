@@ -19,6 +19,7 @@ from members import access
 from members.models import AgreementPeriod, Contact, Kommun, Membership
 
 from . import maturity
+from .map import render_svg
 from .models import (
     LEVEL_ORDER,
     Answer,
@@ -32,7 +33,7 @@ from .models import (
     MaturityCriterion,
     Track,
 )
-from .registry import Period, registries, report_sections
+from .registry import Period, map_measures, registries, report_sections
 
 # --- Maturity ------------------------------------------------------------------------------------
 
@@ -133,7 +134,7 @@ def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
                 next_level=maturity.next_level(level_today),
                 next_steps=[rows[c.pk] for c in steps],
                 history=[a for a in assessments if a.track == track],
-                disagreements=sum(1 for r in rows.values() if r.disagrees and r.answer is not None),
+                disagreements=sum(1 for r in rows.values() if r.disagrees),
             )
         )
     return result
@@ -236,6 +237,21 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
     return {"quarters": [f"{y} Q{q}" for y, q in labels], "tracks": tracks}
 
 
+def maturity_chart(over_time: dict) -> dict:
+    """The over-time figures shaped for Chart.js (one stacked bar chart per track)."""
+    return {
+        "labels": over_time["quarters"],
+        "tracks": [
+            {
+                "label": t["label"],
+                "datasets": [{"label": level.upper(), "data": data} for level, data in t["series"]]
+                + [{"label": _("Not assessed"), "data": t["not_assessed"]}],
+            }
+            for t in over_time["tracks"]
+        ],
+    }
+
+
 def maturity_member_table() -> list[dict]:
     """Every member with its level per track and when it was last assessed (2 queries)."""
     members = list(Kommun.objects.members().select_related("lan").order_by("name"))
@@ -253,7 +269,11 @@ def maturity_member_table() -> list[dict]:
 
 
 def dialog_entries_visible_to(user) -> QuerySet[DialogEntry]:
-    """Staff: every entry. A kommun user: the entries their kommun took part in. Others: none."""
+    """Staff: every entry. A kommun user: the entries their kommun took part in. Others: none.
+
+    The rule is access.scope_to_kommun's; it is spelled out here because an entry reaches its
+    kommuner through a many-to-many table, which has no `<path>_id` column to filter on.
+    """
     queryset = DialogEntry.objects.all()
     if access.is_staff(user):
         return queryset
@@ -581,6 +601,33 @@ def staff_overview() -> dict:
         "no_contact_days": settings.DIALOG_NO_CONTACT_DAYS,
         "distribution": maturity_distribution(),
         "today": timezone.localdate(),
+    }
+
+
+def region_map(*, measure_key: str = "") -> dict:
+    """The region map coloured by a registered measure (the first one if the key is unknown).
+
+    Queries: the members, plus the measure's own (fixed) queries; the outlines are cached.
+    """
+    measures = map_measures()
+    measure = next((m for m in measures if m.key == measure_key), measures[0])
+    members = list(Kommun.objects.members().order_by("name"))
+    values = measure.values([k.pk for k in members])
+    none_label = _("No value")
+    return {
+        "measures": measures,
+        "measure": measure,
+        "measure_label": measure.label(),
+        "legend": [*measure.legend(), ("map-none", none_label)],
+        "map_svg": render_svg(
+            kommuner=members,
+            values=values,
+            title=_("Map of the SBA member kommuner: %(measure)s") % {"measure": measure.label()},
+            none_class="map-none",
+            none_label=none_label,
+        ),
+        "map_rows": [(k, values.get(k.pk)) for k in members],
+        "none_label": none_label,
     }
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +17,8 @@ from members.models import Kommun
 
 from . import selectors, services
 from .forms import AssessmentForm, DialogEntryForm, DialogFilterForm, FollowUpForm
-from .map import render_svg
 from .models import DialogEntry, DialogKind, FollowUp, Level, MaturityCriterion, Track
-from .registry import map_measures, overview_panels
+from .registry import overview_panels
 
 # --- Staff overview ------------------------------------------------------------------------------
 
@@ -26,30 +26,9 @@ from .registry import map_measures, overview_panels
 @access.staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Staff start page: today's work first (follow-ups, members not met), then the region."""
-    measures = map_measures()
-    measure = next((m for m in measures if m.key == request.GET.get("measure")), measures[0])
-    members = list(Kommun.objects.members().order_by("name"))
-    values = measure.values([k.pk for k in members])
-    none_label = _("No value")
     context = selectors.staff_overview()
-    context.update(
-        {
-            "measures": measures,
-            "measure": measure,
-            "measure_label": measure.label(),
-            "legend": [*measure.legend(), ("map-none", none_label)],
-            "map_svg": render_svg(
-                kommuner=members,
-                values=values,
-                title=_("Map of the SBA member kommuner: %(measure)s") % {"measure": measure.label()},
-                none_class="map-none",
-                none_label=none_label,
-            ),
-            "map_rows": [(k, values.get(k.pk)) for k in members],
-            "none_label": none_label,
-            "panels": [(p.template, ctx) for p in overview_panels() if (ctx := p.context(request)) is not None],
-        }
-    )
+    context.update(selectors.region_map(measure_key=request.GET.get("measure", "")))
+    context["panels"] = [(p.template, ctx) for p in overview_panels() if (ctx := p.context(request)) is not None]
     return render(request, "overview/index.html", context)
 
 
@@ -62,24 +41,13 @@ def maturity_region(request: HttpRequest) -> HttpResponse:
     if not access.is_staff(request.user):
         return redirect("overview:maturity:kommun", code=request.user.kommun.code)
     over_time = selectors.maturity_over_time()
-    chart = {
-        "labels": over_time["quarters"],
-        "tracks": [
-            {
-                "label": t["label"],
-                "datasets": [{"label": level.upper(), "data": data} for level, data in t["series"]]
-                + [{"label": _("Not assessed"), "data": t["not_assessed"]}],
-            }
-            for t in over_time["tracks"]
-        ],
-    }
     return render(
         request,
         "overview/maturity_region.html",
         {
             "distribution": selectors.maturity_distribution(),
             "over_time": over_time,
-            "chart": chart,
+            "chart": selectors.maturity_chart(over_time),
             "members": selectors.maturity_member_table(),
             "levels": [level.upper() for level in Level.values],
         },
@@ -223,7 +191,9 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     services.follow_up_set_done(follow_up=follow_up, done=done)
     messages.success(request, _("Marked as done.") if done else _("Opened again."))
     next_url = request.POST.get("next", "")
-    if not next_url.startswith("/") or next_url.startswith("//"):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = follow_up.entry.get_absolute_url()
     return redirect(next_url)
 

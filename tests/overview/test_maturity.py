@@ -208,7 +208,10 @@ def test_missing_answer_is_refused_with_a_clear_message(kommun_a, user_a):
     del data[missing]
     response = client_for(user_a).post(url, data)
     assert response.status_code == 200
-    assert "Svara ja, delvis eller nej." in response.content.decode()
+    content = response.content.decode()
+    assert "Svara ja, delvis eller nej." in content
+    assert 'aria-invalid="true"' in content and f'aria-describedby="id_{missing}-error"' in content
+    assert f'id="id_{missing}-error"' in content
     assert not MaturityAssessment.objects.exists()
 
 

@@ -224,3 +224,20 @@ def test_ended_period_says_not_reached(staff):
 def test_unknown_region_period_is_refused(staff):
     response = client_for(staff).get(reverse("overview:reports:region") + "?period=year-2025", follow=True)
     assert "Perioden finns inte" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["overview:reports:index", "overview:reports:region"])
+def test_report_lists_keep_a_fixed_number_of_queries(
+    year_2025, targets, staff, url_name, django_assert_max_num_queries
+):
+    client = client_for(staff)
+    url = reverse(url_name)
+    client.get(url)
+    # index: session, user, periods, members, session save. region: session, user, periods, the
+    # agreement period, targets, and a fixed number per registered actual (never per row of data).
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for i in range(30):
+        DialogEntryFactory(date=D(2025, 8, 1 + i % 28), kommuner=[Kommun.objects.members()[i % 10]])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
