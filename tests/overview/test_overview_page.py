@@ -185,3 +185,12 @@ def test_kommun_page_panel_shows_levels_and_links(levels, user_a, kommun_a):
     assert reverse("overview:maturity:kommun", args=[kommun_a.code]) in content
     assert reverse("overview:reports:kommun", args=[kommun_a.code]) in content
     assert "AKTIV" in content
+
+
+def test_navigation_has_maturity_and_reports(staff, user_a, kommun_a):
+    staff_page = client_for(staff).get(reverse("overview:maturity:region")).content.decode()
+    assert f'aria-current="page" href="{reverse("overview:maturity:region")}"' in staff_page
+    assert f'href="{reverse("overview:reports:index")}"' in staff_page
+    kommun_page = client_for(user_a).get(reverse("members:my_kommun")).content.decode()
+    assert f'href="{reverse("overview:maturity:region")}"' in kommun_page
+    assert f'href="{reverse("overview:reports:index")}"' not in kommun_page
