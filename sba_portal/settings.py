@@ -311,3 +311,11 @@ LOGGING = {
 # --- Domain settings -----------------------------------------------------------------------------
 # A site not confirmed for this many days is shown as stale (inquiries app).
 SITE_STALE_AFTER_DAYS = env.int("SITE_STALE_AFTER_DAYS", default=365)
+
+# Maturity model (overview app): evidence from the portal's own data.
+# Share (0–1) of the SBA inquiries of the last 12 months a kommun must have answered to meet
+# "responds to the inquiries that come via SBA", and how many years of NKI results make
+# "compares over time". The staff overview lists members without contact for this many days.
+MATURITY_ANSWER_RATE_THRESHOLD = env.float("MATURITY_ANSWER_RATE_THRESHOLD", default=0.75)
+MATURITY_NKI_MIN_YEARS = env.int("MATURITY_NKI_MIN_YEARS", default=3)
+DIALOG_NO_CONTACT_DAYS = env.int("DIALOG_NO_CONTACT_DAYS", default=90)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from inquiries import demo as inquiries_demo
 from members import demo as members_demo
 from members.services import kommuner_load
+from overview import demo as overview_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         logins = members_demo.load()
         inquiries_demo.load()
         # Feature apps add their demo data here, each after the floor it stands on.
+        overview_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for who, email, password in logins:
             self.stdout.write(f"  {who:<10} {email:<24} password: {password}")

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import DialogEntry, FollowUp, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
+
+
+@admin.register(MaturityCriterion)
+class MaturityCriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["track", "level", "dimension", "order", "text_sv", "evidence_key", "is_active"]
+    list_filter = ["track", "level", "dimension", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["text_sv", "text_en"]
+
+
+class MaturityAnswerInline(admin.TabularInline):
+    model = MaturityAnswer
+    extra = 0
+    fields = ["criterion", "answer", "comment", "evidence_met", "evidence_text"]
+    readonly_fields = ["criterion", "evidence_met", "evidence_text"]
+
+
+@admin.register(MaturityAssessment)
+class MaturityAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["kommun", "track", "level", "submitted_at", "submitted_by", "confirmed_at", "confirmed_by"]
+    list_filter = ["track", "level"]
+    search_fields = ["kommun__name", "kommun__code"]
+    list_select_related = ["kommun", "submitted_by", "confirmed_by"]
+    autocomplete_fields = ["kommun"]
+    inlines = [MaturityAnswerInline]
+    date_hierarchy = "submitted_at"
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+
+
+@admin.register(DialogEntry)
+class DialogEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "title", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["title", "kommuner__name"]
+    autocomplete_fields = ["kommuner", "contacts"]
+    filter_horizontal = ["staff"]
+    inlines = [FollowUpInline]
+    date_hierarchy = "date"
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "order", "key", "label_sv", "target_value", "unit", "higher_is_better"]
+    list_filter = ["period"]
+    list_editable = ["order", "target_value"]
+    search_fields = ["key", "label_sv", "label_en"]

@@ -1,0 +1,195 @@
+"""Demo data for the overview: self-assessments over several quarters, a dialog history, KPI targets.
+
+Loaded by `manage.py load_demo` after the members demo; never in production. Idempotent: each part
+is created only when its table is empty (the KPI targets are upserted by key).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import AgreementPeriod, Contact, Kommun, User
+
+from . import services
+from .models import Answer, DialogEntry, DialogKind, FollowUp, KpiTarget, MaturityAssessment, MaturityCriterion, Track
+
+KPI_TARGETS_2025_2028 = [
+    # key, Swedish label, English label, target, unit, higher is better
+    ("members", "Antal medlemskommuner", "Member kommuner", 56, "st", True),
+    (
+        "share_aktiv_nki",
+        "Andel medlemmar minst AKTIV i NKI-arbetet",
+        "Members at least AKTIV in NKI work",
+        60,
+        "%",
+        True,
+    ),
+    (
+        "share_aktiv_investment",
+        "Andel medlemmar minst AKTIV i investeringsfrämjande",
+        "Members at least AKTIV in investment promotion",
+        50,
+        "%",
+        True,
+    ),
+    (
+        "members_met",
+        "Andel medlemmar som haft kontakt med Invest Stockholm",
+        "Members in contact with Invest Stockholm",
+        100,
+        "%",
+        True,
+    ),
+    ("meetings", "Möten, samtal och nätverksträffar", "Meetings, calls and network meetings", 400, "st", True),
+    ("visits", "Besök i medlemskommunerna", "Visits in the member kommuner", 112, "st", True),
+    ("inquiries_sent", "Förfrågningar skickade till kommunerna", "Inquiries sent to the kommuner", 200, "st", True),
+    ("answer_rate", "Svarsfrekvens på förfrågningar", "Answer rate on inquiries", 80, "%", True),
+    ("establishments", "Etableringar i SBA-området", "Establishments in the SBA area", 40, "st", True),
+    ("nki_sba", "NKI totalt för SBA", "NKI total for SBA", 76, "", True),
+]
+
+# A member's path over the quarters: its "ambition" decides how far it gets.
+QUARTERS_BACK = 7
+
+
+def _answers(rng: random.Random, criteria: list[MaturityCriterion], reach: int) -> dict[int, tuple[str, str]]:
+    """Answers that reach level index `reach` (0 NEUTRAL, 1 AKTIV, 2 PROAKTIV), with some 'partly'."""
+    result = {}
+    for c in criteria:
+        if not c.is_asked:
+            continue
+        needed = {"aktiv": 1, "proaktiv": 2}[c.level] <= reach
+        if needed:
+            result[c.pk] = (Answer.YES, "")
+        else:
+            result[c.pk] = (
+                rng.choice([Answer.NO, Answer.PARTLY, Answer.PARTLY]),
+                rng.choice(["", "", "Pågår under året."]),
+            )
+    # A kommun below PROAKTIV that is not yet AKTIV misses at least one AKTIV criterion.
+    if reach == 0:
+        aktiv = [c for c in criteria if c.level == "aktiv"]
+        result[rng.choice(aktiv).pk] = (Answer.NO, "")
+    return result
+
+
+def _load_assessments(rng: random.Random, staff: User) -> None:
+    if MaturityAssessment.objects.exists():
+        return
+    criteria = {t: list(MaturityCriterion.objects.filter(track=t, is_active=True)) for t in Track.values}
+    members = list(Kommun.objects.members().order_by("code"))
+    kommun_users = {u.kommun_id: u for u in User.objects.filter(role=User.Role.KOMMUN)}
+    today = timezone.localdate()
+    for index, kommun in enumerate(members):
+        if index % 5 == 4 and kommun.code not in ("0482", "0120"):
+            continue  # some members have not assessed themselves yet
+        submitter = kommun_users.get(kommun.pk, staff)
+        for track in Track.values:
+            ambition = (
+                rng.choice([0, 1, 1, 2]) if kommun.code not in ("0482", "0120") else {"0482": 1, "0120": 2}[kommun.code]
+            )
+            steps = sorted(rng.sample(range(QUARTERS_BACK), k=rng.randint(1, 3)), reverse=True)
+            for n, back in enumerate(steps):
+                reach = min(ambition, n)
+                assessment = services.assessment_submit(
+                    kommun=kommun, track=track, answers=_answers(rng, criteria[track], reach), user=submitter
+                )
+                when = timezone.now() - datetime.timedelta(days=91 * back + rng.randint(0, 40))
+                confirmed = rng.random() < 0.6
+                MaturityAssessment.objects.filter(pk=assessment.pk).update(
+                    submitted_at=when,
+                    confirmed_at=when + datetime.timedelta(days=7) if confirmed and when.date() < today else None,
+                    confirmed_by=staff if confirmed else None,
+                )
+
+
+def _load_dialog(rng: random.Random, staff: list[User]) -> None:
+    if DialogEntry.objects.exists():
+        return
+    members = list(Kommun.objects.members().order_by("code"))
+    contacts: dict[int, list[Contact]] = {}
+    for contact in Contact.objects.filter(kommun__in=members):
+        contacts.setdefault(contact.kommun_id, []).append(contact)
+    today = timezone.localdate()
+    subjects = {
+        DialogKind.MEETING: "Avstämning om förfrågningar och erbjudande",
+        DialogKind.VISIT: "Besök i kommunen: mark och lokaler",
+        DialogKind.CALL: "Samtal om NKI-resultatet",
+        DialogKind.WORKSHOP: "Workshop: etableringsprocessen",
+    }
+    for kommun in members:
+        if rng.random() < 0.15 and kommun.code not in ("0482", "0120"):
+            continue  # nobody has met these members: they show up on the overview
+        demo_kommun = kommun.code in ("0482", "0120")
+        for n in range(rng.randint(3, 5) if demo_kommun else rng.randint(1, 4)):
+            # The demo kommuner get a visit, so their value report shows one.
+            kind = DialogKind.VISIT if demo_kommun and n == 0 else rng.choice(list(subjects))
+            entry = DialogEntry.objects.create(
+                kind=kind,
+                date=today - datetime.timedelta(days=rng.randint(5, 600)),
+                title=subjects[kind],
+                notes="Vi gick igenom kommunens erbjudande och nästa steg.",
+                internal_notes="Intern anteckning: kommunen vill ha fler förfrågningar inom logistik.",
+                created_by=staff[0],
+            )
+            entry.kommuner.set([kommun])
+            entry.contacts.set(rng.sample(contacts.get(kommun.pk, []), k=min(2, len(contacts.get(kommun.pk, [])))))
+            entry.staff.set(rng.sample(staff, k=1))
+            if rng.random() < 0.4:
+                FollowUp.objects.create(
+                    entry=entry,
+                    text="Skicka underlag om etableringsprocessen",
+                    owner=rng.choice(staff),
+                    due_on=today + datetime.timedelta(days=rng.randint(-10, 30)),
+                    done_at=timezone.now() if rng.random() < 0.3 else None,
+                )
+    for kind, title, back in [
+        (DialogKind.KSO_MEETING, "KSO-träff våren", 200),
+        (DialogKind.BUSINESS_CHIEFS, "Näringslivschefsnätverket: NKI och förfrågningar", 60),
+        (DialogKind.STEERING_GROUP, "Styrgruppsmöte", 30),
+    ]:
+        entry = DialogEntry.objects.create(
+            kind=kind,
+            date=today - datetime.timedelta(days=back),
+            title=title,
+            notes="Gemensam genomgång av SBA:s verksamhetsplan.",
+            internal_notes="Intern: följ upp kommuner som inte kom.",
+            created_by=staff[0],
+        )
+        entry.kommuner.set(rng.sample(members, k=min(20, len(members))) + [k for k in members if k.code == "0482"])
+        entry.staff.set(staff)
+
+
+def _load_kpis() -> None:
+    period = AgreementPeriod.objects.filter(name="2025–2028").first()
+    if period is None:
+        return
+    for order, (key, label_sv, label_en, target, unit, higher) in enumerate(KPI_TARGETS_2025_2028, start=1):
+        KpiTarget.objects.update_or_create(
+            period=period,
+            key=key,
+            defaults={
+                "label_sv": label_sv,
+                "label_en": label_en,
+                "target_value": Decimal(target),
+                "unit": unit,
+                "higher_is_better": higher,
+                "order": order * 10,
+            },
+        )
+
+
+@transaction.atomic
+def load() -> None:
+    rng = random.Random(2026_6)
+    staff = list(User.objects.filter(role=User.Role.STAFF, is_active=True).order_by("email"))
+    if not staff:
+        return
+    _load_assessments(rng, staff[0])
+    _load_dialog(rng, staff)
+    _load_kpis()

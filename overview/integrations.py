@@ -1,0 +1,84 @@
+"""What the overview registers in its registries (overview/registry.py) at start-up.
+
+Wiring the feature apps after they merge is a few lines here, e.g.:
+    register_evidence("inquiry_answer_rate", inquiry_answer_rate_evidence)   # inquiries
+    register_evidence("nki_years", nki_years_evidence)                         # nki
+    register_report_section(ReportSection("inquiries", "overview/report/inquiries.html", …, order=20))
+    register_kpi_actual("answer_rate", …); register_map_measure(MapMeasure("nki_latest", …))
+The maturity criteria already carry those evidence keys (seeded); until a function is registered
+the page says the portal has no data for them and the kommun's own answer counts. The thresholds
+those functions use are settings: MATURITY_ANSWER_RATE_THRESHOLD (share of the inquiries of the
+last 12 months answered) and MATURITY_NKI_MIN_YEARS (years of NKI results).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import access, panels
+
+from . import maturity, selectors
+from .models import Level, Track
+from .registry import (
+    MapMeasure,
+    MapValue,
+    ReportSection,
+    register_kpi_actual,
+    register_map_measure,
+    register_report_section,
+)
+
+# Evidence keys the seeded criteria use; the functions come from inquiries/ and nki/ (issues 3, 4).
+PENDING_EVIDENCE = {
+    "inquiry_answer_rate": gettext_lazy("Share of SBA inquiries answered in the last 12 months"),
+    "nki_years": gettext_lazy("NKI results present for several years"),
+}
+
+LEVEL_CLASS = {Level.NEUTRAL: "map-level-neutral", Level.AKTIV: "map-level-aktiv", Level.PROAKTIV: "map-level-proaktiv"}
+
+
+def _maturity_measure(track: str, order: int) -> MapMeasure:
+    def values(kommun_ids: list[int]) -> dict[int, MapValue]:
+        levels = selectors.levels_by_kommun(kommun_ids)
+        return {
+            pk: MapValue(display=str(Level(levels[(pk, track)]).label), css_class=LEVEL_CLASS[levels[(pk, track)]])
+            for pk in kommun_ids
+            if (pk, track) in levels
+        }
+
+    def legend() -> list[tuple[str, str]]:
+        return [(LEVEL_CLASS[level], str(level.label)) for level in Level]
+
+    return MapMeasure(
+        key=f"maturity_{track}",
+        label=lambda: _("Maturity, %(track)s") % {"track": Track(track).label},
+        values=values,
+        legend=legend,
+        order=order,
+    )
+
+
+def _kommun_panel(request, kommun):
+    if not (access.is_staff(request.user) or access.kommun_id_of(request.user) == kommun.pk):
+        return None
+    return selectors.kommun_panel(kommun)
+
+
+def register_all() -> None:
+    maturity.register_builtin_evidence()
+    register_map_measure(_maturity_measure(Track.NKI, 10))
+    register_map_measure(_maturity_measure(Track.INVESTMENT, 20))
+    register_report_section(
+        ReportSection("membership", "overview/report/membership.html", selectors.section_membership, 10)
+    )
+    register_report_section(ReportSection("maturity", "overview/report/maturity.html", selectors.section_maturity, 40))
+    register_report_section(ReportSection("dialog", "overview/report/dialog.html", selectors.section_dialog, 50))
+    register_report_section(ReportSection("contacts", "overview/report/contacts.html", selectors.section_contacts, 60))
+    register_kpi_actual("members", selectors.kpi_members)
+    register_kpi_actual("share_aktiv_nki", selectors._share_at_least_aktiv(Track.NKI))
+    register_kpi_actual("share_aktiv_investment", selectors._share_at_least_aktiv(Track.INVESTMENT))
+    register_kpi_actual("meetings", selectors.kpi_meetings)
+    register_kpi_actual("visits", selectors.kpi_visits)
+    register_kpi_actual("members_met", selectors.kpi_members_met)
+    panels.register(panels.Panel("overview_maturity", "overview/includes/kommun_panel.html", _kommun_panel, order=50))

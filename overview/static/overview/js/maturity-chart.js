@@ -1,0 +1,32 @@
+// Stacked bar charts of members per maturity level and quarter. Data from a json_script element;
+// the same numbers are in the tables beside the charts (the charts are decoration for sighted users).
+(function () {
+  "use strict";
+  var source = document.getElementById("maturity-chart-data");
+  if (!source || typeof Chart === "undefined") {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  // Colours match the level badges; patterns are not needed because the table carries the numbers.
+  var colours = ["#5c636a", "#0b5ed7", "#146c43", "#e0c060"];
+  document.querySelectorAll("canvas.maturity-chart").forEach(function (canvas) {
+    var track = data.tracks[Number(canvas.dataset.trackIndex)];
+    if (!track) {
+      return;
+    }
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: track.datasets.map(function (set, i) {
+          return { label: set.label, data: set.data, backgroundColor: colours[i % colours.length] };
+        })
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
+      }
+    });
+  });
+})();

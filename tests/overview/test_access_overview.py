@@ -1,0 +1,92 @@
+"""Every overview URL for every persona: anonymous → sign in, outsiders → 404, owners and staff → 200."""
+
+import pytest
+from django.urls import reverse
+
+from overview.models import Track
+from overview.services import assessment_submit
+from tests.conftest import client_for
+
+from .conftest import answer_set
+from .factories import DialogEntryFactory, FollowUpFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/konto/login/"
+STAFF = {"staff", "admin"}
+OWNER = {"staff", "admin", "user_a"}
+PORTAL = {"staff", "admin", "user_a", "user_b", "user_outside"}
+SECRET = "INTERNAL-ONLY-c0ffee"
+
+
+@pytest.fixture
+def objects(kommun_a, user_a, staff):
+    assessment = assessment_submit(kommun=kommun_a, track=Track.NKI, answers=answer_set(Track.NKI), user=user_a)
+    entry = DialogEntryFactory(kommuner=[kommun_a], internal_notes=SECRET, title="Flens möte")
+    follow_up = FollowUpFactory(entry=entry, owner=staff)
+    return {"assessment": assessment, "entry": entry, "follow_up": follow_up}
+
+
+def urls(kommun_a, objects):
+    code = kommun_a.code
+    return {
+        # name: (url, who gets 200; a kommun user redirected to their own page gets 302)
+        "overview": (reverse("overview:index"), STAFF),
+        "maturity_kommun": (reverse("overview:maturity:kommun", args=[code]), OWNER),
+        "assessment_create": (reverse("overview:maturity:assessment_create", args=[code, Track.NKI]), OWNER),
+        "assessment": (objects["assessment"].get_absolute_url(), OWNER),
+        "dialog_detail": (objects["entry"].get_absolute_url(), OWNER),
+        "dialog_edit": (reverse("overview:dialog:edit", args=[objects["entry"].pk]), STAFF),
+        "dialog_create": (reverse("overview:dialog:create"), STAFF),
+        "contacts": (reverse("overview:dialog:contacts"), STAFF),
+        "follow_ups": (reverse("overview:dialog:follow_ups"), STAFF),
+        "report_kommun": (reverse("overview:reports:kommun", args=[code]), OWNER),
+        "report_region": (reverse("overview:reports:region"), PORTAL),
+        "dialog_list": (reverse("overview:dialog:list"), PORTAL),
+    }
+
+
+def test_every_object_url_for_every_persona(personas, kommun_a, objects):
+    for name, (url, allowed) in urls(kommun_a, objects).items():
+        for persona, user in personas.items():
+            response = client_for(user).get(url)
+            if persona == "anonymous":
+                assert response.status_code == 302 and response["Location"].startswith(LOGIN), (name, persona)
+            elif persona in allowed:
+                assert response.status_code == 200, (name, persona, response.status_code)
+            else:
+                assert response.status_code == 404, (name, persona, response.status_code)
+            if persona.startswith("user_"):
+                assert SECRET not in response.content.decode(), (name, persona)
+
+
+def test_pages_that_send_kommun_users_to_their_own(personas, kommun_a, kommun_b):
+    for url_name in ("overview:maturity:region", "overview:reports:index"):
+        url = reverse(url_name)
+        assert client_for(personas["staff"]).get(url).status_code == 200
+        assert client_for(None).get(url)["Location"].startswith(LOGIN)
+        assert kommun_a.code in client_for(personas["user_a"]).get(url)["Location"]
+        assert kommun_b.code in client_for(personas["user_b"]).get(url)["Location"]
+
+
+def test_posts_are_refused_to_everybody_but_staff(personas, objects):
+    posts = [
+        reverse("overview:maturity:assessment_confirm", args=[objects["assessment"].pk]),
+        reverse("overview:dialog:follow_up_done", args=[objects["follow_up"].pk]),
+        reverse("overview:dialog:follow_up_add", args=[objects["entry"].pk]),
+    ]
+    for persona in ("user_a", "user_b", "user_outside"):
+        for url in posts:
+            assert client_for(personas[persona]).post(url, {"done": "1"}).status_code == 404, (persona, url)
+    objects["assessment"].refresh_from_db()
+    objects["follow_up"].refresh_from_db()
+    assert not objects["assessment"].is_confirmed and not objects["follow_up"].is_done
+    assert objects["entry"].follow_ups.count() == 1
+
+
+def test_unknown_objects_are_404(staff):
+    client = client_for(staff)
+    assert client.get(reverse("overview:maturity:kommun", args=["9999"])).status_code == 404
+    assert client.get(reverse("overview:maturity:assessment", args=[999999])).status_code == 404
+    assert client.get(reverse("overview:dialog:detail", args=[999999])).status_code == 404
+    assert client.get(reverse("overview:reports:kommun", args=["9999"])).status_code == 404
