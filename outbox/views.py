@@ -26,8 +26,8 @@ PAGE_SIZE = 50
 
 @access.staff_required
 def delivery_log(request: HttpRequest) -> HttpResponse:
-    """Every e-mail with its status; failed ones can be sent again. Queries: session, user, kinds
-    in the log (filter choices), count, one page of rows, status totals."""
+    """Every e-mail with its status; failed ones can be sent again. Queries: session, user, count,
+    one page of rows, status totals, kinds in the log (filter choices)."""
     message_filter = MessageFilter(request.GET, queryset=Message.objects.order_by("-created_at", "-pk"))
     page = Paginator(message_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for message in page.object_list:
