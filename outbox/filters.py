@@ -7,7 +7,9 @@ from .models import Message
 
 def kind_choices() -> list[tuple[str, str]]:
     """Registered kinds plus any kind found in the log (one query), by label."""
-    codes = {k.code for k in kinds.all_kinds()} | set(Message.objects.order_by().values_list("kind", flat=True).distinct())
+    codes = {k.code for k in kinds.all_kinds()} | set(
+        Message.objects.order_by().values_list("kind", flat=True).distinct()
+    )
     return sorted(((code, str(kinds.get(code).label)) for code in codes), key=lambda c: c[1].lower())
 
 

@@ -51,3 +51,6 @@ def varmdo_with_gaps(kommun_b, user_b):
 @pytest.fixture
 def english_staff(db):
     return UserFactory(email="en-staff@investstockholm.example", role="staff", language="en")
+
+
+from ..outbox.worker import _register_in_serialized_contents, celery_worker  # noqa: E402, F401 - fixtures

@@ -52,7 +52,9 @@ def test_stand_in_reader_of_a_contact_sees_only_its_kommun(flen_with_gaps, varmd
     assert "Värmdö" not in text + html and "Värmdösk" not in text + html
 
 
-def test_quarterly_report_to_kso_and_kommundirektor_in_swedish(flen_with_gaps, quarter, django_capture_on_commit_callbacks):
+def test_quarterly_report_to_kso_and_kommundirektor_in_swedish(
+    flen_with_gaps, quarter, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.digests_send(kind=MEMBER_QUARTERLY, period=quarter)
     flen = {m.to: m for m in Message.objects.filter(kind=MEMBER_QUARTERLY, to__endswith="@flen.example")}

@@ -129,9 +129,7 @@ def test_sweeper_requeues_stuck_rows_and_reenqueues_lost_ones(django_capture_on_
     waiting = queue(key="waiting")  # due later (back-off): left alone
     Message.objects.filter(pk=waiting.pk).update(next_attempt_at=now + datetime.timedelta(minutes=5))
     exhausted = queue(key="exhausted")
-    Message.objects.filter(pk=exhausted.pk).update(
-        status=Message.Status.IN_FLIGHT, claimed_at=long_ago, attempts=3
-    )
+    Message.objects.filter(pk=exhausted.pk).update(status=Message.Status.IN_FLIGHT, claimed_at=long_ago, attempts=3)
     with django_capture_on_commit_callbacks(execute=True):
         counts = services.outbox_sweep(now=now)
     assert counts == {"requeued_stuck": 1, "failed_stuck": 1, "reenqueued": 1}
