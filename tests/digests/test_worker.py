@@ -13,6 +13,7 @@ from outbox.models import Message
 from outbox.tasks import sweep_outbox
 
 from ..factories import UserFactory
+from ..outbox.backends import read_mailbox
 from ..outbox.worker import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -37,6 +38,9 @@ def test_a_run_sends_one_email_per_recipient_and_a_rerun_sends_nothing(celery_wo
     send_digests.delay(STAFF_WEEKLY, PERIOD)
     wait_for(all_sent(len(expected)), 30, 0.2, "every digest to be sent", worker=worker)
     wait_for(lambda: worker.received() == expected, 10, 0.1, "the mailbox")
+    for message in read_mailbox(worker.mailbox):
+        assert message["List-Unsubscribe"].strip().startswith("<http") and message["Message-ID"].startswith("<outbox-")
+        assert message.is_multipart()  # plain text and HTML
 
     send_digests.delay(STAFF_WEEKLY, PERIOD)  # the same period again
     wait_for(
