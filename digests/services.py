@@ -113,6 +113,8 @@ def digests_send(*, kind: str, period: Period | None = None, dry_run: bool = Fal
     digest_kind = registry.kind(kind)
     period = period or period_for(kind)
     report = RunReport(kind=kind, period=period)
+    if not registry.sections_for(kind):
+        return report  # nothing could be said (e.g. reminders before the inquiries sections exist)
     recipients = list(digest_kind.recipients(period))
     report.recipients = len(recipients)
     unsubscribed = outbox.unsubscribed_emails(kind=kind)
