@@ -1,6 +1,17 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class MessageQuerySet(models.QuerySet):
+    def stuck_in_flight(self, *, before):
+        """Rows claimed before `before` and never marked sent or failed: their worker is gone."""
+        return self.filter(status=Message.Status.IN_FLIGHT, claimed_at__lt=before)
+
+    def lost_in_queue(self, *, before):
+        """Queued rows whose delivery should have started before `before` (the task was lost)."""
+        return self.filter(status=Message.Status.QUEUED, next_attempt_at__lt=before)
 
 
 class Message(models.Model):
@@ -30,14 +41,64 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    # When the next delivery attempt is due (set on queueing and on each failed attempt); the
+    # sweeper re-enqueues a queued row well past it, as its task was evidently lost.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent again by"),
+    )
+    resent_at = models.DateTimeField(_("sent again at"), null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({self.get_status_display()})"
+
+
+class Unsubscribe(models.Model):
+    """A recipient who does not want e-mails of one kind, by address.
+
+    Keyed by e-mail address, not user, so people without a login (KSO, kommundirektör) can
+    unsubscribe too, and a user's choice holds for every e-mail sent to their address.
+    """
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Link in an e-mail")
+        SETTINGS = "settings", _("Notification settings")
+        STAFF = "staff", _("Staff")
+
+    email = models.EmailField(_("e-mail"))
+    kind = models.CharField(_("kind"), max_length=50)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.LINK)
+    created_at = models.DateTimeField(_("unsubscribed at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["email", "kind"]
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+        constraints = [models.UniqueConstraint(fields=["email", "kind"], name="unsubscribe_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ✗ {self.kind}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "nki",
     # What combines them: overview, demo data.
     "overview",
+    "digests",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -319,3 +320,16 @@ SITE_STALE_AFTER_DAYS = env.int("SITE_STALE_AFTER_DAYS", default=365)
 MATURITY_ANSWER_RATE_THRESHOLD = env.float("MATURITY_ANSWER_RATE_THRESHOLD", default=0.75)
 MATURITY_NKI_MIN_YEARS = env.int("MATURITY_NKI_MIN_YEARS", default=3)
 DIALOG_NO_CONTACT_DAYS = env.int("DIALOG_NO_CONTACT_DAYS", default=90)
+
+# --- Outbox and digests (issue 5; see docs/OPERATIONS.md) -----------------------------------------
+# A failed send is retried after OUTBOX_RETRY_BASE_SECONDS, then twice that, four times…, until the
+# row has had OUTBOX_MAX_ATTEMPTS attempts; then it is `failed` and staff may send it again.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+# The sweeper re-queues a row in flight for longer than this: longer than the hard task time limit,
+# so its worker is certainly gone (a shorter value could send a slow e-mail twice).
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 300)
+# …and re-enqueues a queued row whose delivery has been due for longer than this (its task was lost).
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
+# An e-mail backend class that EMAIL_URL cannot name (e.g. a mail provider's API backend).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 - set from EMAIL_URL above

@@ -23,6 +23,7 @@ urlpatterns = [
     path("forfragningar/", include("inquiries.urls")),
     path("nki/", include("nki.urls")),
     path("oversikt/", include("overview.urls")),
+    path("e-post/", include("outbox.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from digests import demo as digests_demo
 from inquiries import demo as inquiries_demo
 from members import demo as members_demo
 from members.services import kommuner_load
@@ -10,11 +11,12 @@ class Command(BaseCommand):
     help = "Load the kommun register and a demo data set for a first look; prints the demo logins."
 
     def handle(self, *args, **options) -> None:
+        # Each app's demo data after the floor it stands on; every loader is idempotent.
         kommuner_load()
         logins = members_demo.load()
         inquiries_demo.load()
-        # Feature apps add their demo data here, each after the floor it stands on.
         overview_demo.load()
+        digests_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for who, email, password in logins:
             self.stdout.write(f"  {who:<10} {email:<24} password: {password}")

@@ -1,0 +1,86 @@
+"""Time to build every digest for the whole region (no sending), and queries per recipient.
+
+    python bench/digests.py            # a throw-away SQLite database in /tmp
+    DATABASE_URL=postgres://… python bench/digests.py
+
+Builds the region: the kommun register and roster, for every member kommun two users and a full set
+of contacts, 10 staff users. Then, for each digest kind, builds and renders every recipient's digest
+as the schedule would (dry run: nothing is written or sent).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sba_portal.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/sba-bench-digests.sqlite3")
+os.environ.pop("REDIS_URL", None)  # build only: no broker needed
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from digests import registry, services  # noqa: E402
+from members.models import Contact, Kommun, User  # noqa: E402
+from members.services import kommuner_load  # noqa: E402
+
+
+def build_region() -> None:
+    call_command("migrate", verbosity=0)
+    kommuner_load()
+    if User.objects.filter(email__endswith="@bench.example").exists():
+        return
+    users, contacts = [], []
+    for kommun in Kommun.objects.members():
+        for n in range(2):
+            users.append(
+                User(email=f"u{n}-{kommun.code}@bench.example", role=User.Role.KOMMUN, kommun=kommun, password="!")
+            )
+        for role in ("kso", "kommundirektor", "naringslivschef", "investment"):  # no NKI contact: a gap
+            contacts.append(
+                Contact(
+                    kommun=kommun,
+                    role=role,
+                    is_primary=True,
+                    name=f"{role} {kommun.name}",
+                    email=f"{role}-{kommun.code}@bench.example",
+                )
+            )
+    users += [User(email=f"staff{n}@bench.example", role=User.Role.STAFF, password="!") for n in range(10)]
+    User.objects.bulk_create(users)
+    Contact.objects.bulk_create(contacts)
+
+
+def main() -> None:
+    build_region()
+    print(f"database: {connection.vendor}; member kommuner: {Kommun.objects.members().count()}")
+    total_time, total_digests = 0.0, 0
+    for kind in registry.kinds():
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            report = services.digests_send(kind=kind.code, period=services.period_for(kind.code), dry_run=True)
+            for digest in report.planned:
+                services.digest_render(digest)
+            elapsed = time.perf_counter() - started
+        total_time += elapsed
+        total_digests += len(report.planned)
+        per = len(queries) / max(report.recipients, 1)
+        print(
+            f"{kind.code:<18} recipients {report.recipients:>4}  digests {len(report.planned):>4}  "
+            f"{elapsed:6.2f} s  queries {len(queries):>5} ({per:.1f} per recipient)"
+        )
+    print(f"all kinds: {total_digests} digests built and rendered in {total_time:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

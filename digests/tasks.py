@@ -1,0 +1,25 @@
+import logging
+
+from celery import shared_task
+
+from . import services
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def send_digests(kind: str, period: str | None = None) -> dict:
+    """Scheduled by django-celery-beat (seeded by digests/migrations). Idempotent: a repeated or
+    resumed run queues only what is missing for the period."""
+    report = services.digests_send(kind=kind, period=services.period_for(kind, period))
+    result = {
+        "kind": kind,
+        "period": report.period.label,
+        "recipients": report.recipients,
+        "queued": report.queued,
+        "already": report.already,
+        "unsubscribed": report.unsubscribed,
+        "empty": report.empty,
+    }
+    log.info("digests sent: %s", result)
+    return result
