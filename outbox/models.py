@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -24,7 +25,7 @@ class Message(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         IN_FLIGHT = "in_flight", _("In flight")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("e-mail status", "Sent")
         FAILED = "failed", _("Failed")
 
     key = models.CharField(_("key"), max_length=255, unique=True)
@@ -60,7 +61,7 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("e-mail")
+        verbose_name = pgettext_lazy("message", "e-mail")
         verbose_name_plural = _("e-mails")
         indexes = [
             models.Index(fields=["status", "claimed_at"]),

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members import access
 from members.models import AgreementPeriod, Contact, Kommun, Membership
@@ -111,7 +112,7 @@ def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
             rows[criterion.pk] = maturity.CriterionRow(
                 criterion=criterion,
                 answer=value,
-                answer_label=str(answer_labels.get(value, _("Not answered"))),
+                answer_label=str(answer_labels.get(value, pgettext("maturity answer", "Not answered"))),
                 comment=answer.comment if answer else "",
                 evidence=found,
                 met=met[criterion.pk],

@@ -7,8 +7,8 @@
 - user_b: näringslivschef of kommun B (Värmdö, a member)
 - user_outside: user of a kommun that is not an SBA member (Kiruna)
 
-The kommun register (290 kommuner, the initial roster) is loaded once into the test database; a
-test that needs transaction=True must also pass serialized_rollback=True to keep it.
+The kommun register (290 kommuner, the initial roster) is loaded once into the test database and
+serialized with it, so a test with transaction=True and serialized_rollback=True finds it too.
 """
 
 import os
@@ -42,8 +42,15 @@ def require_service(name: str, available: bool) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
     with django_db_blocker.unblock():
         kommuner_load()
+        # Django serialized the test database (for serialized_rollback) before the register was
+        # loaded; serialize it again so transactional tests start from the register, not nothing.
+        for conn in connections.all(initialized_only=True):
+            if hasattr(conn, "_test_serialized_contents"):
+                conn._test_serialized_contents = conn.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)

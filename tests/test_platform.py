@@ -164,3 +164,16 @@ def test_redis_cache_when_configured():
     cache.set("sba-portal-test", "ok", 5)
     assert cache.get("sba-portal-test") == "ok"
     cache.delete("sba-portal-test")
+
+
+def test_one_swedish_translation_per_message_across_apps():
+    """Django merges all catalogs and the first app wins, so the same msgid translated two ways
+    in two apps silently shows the wrong word in one of them: give such messages a context."""
+    seen: dict[tuple, set] = {}
+    for po_path in ROOT.glob("**/locale/sv/LC_MESSAGES/django.po"):
+        if ".venv" in po_path.parts:
+            continue
+        for entry in polib.pofile(str(po_path)):
+            if entry.msgstr:
+                seen.setdefault((entry.msgctxt, entry.msgid), set()).add(entry.msgstr)
+    assert {key: values for key, values in seen.items() if len(values) > 1} == {}

@@ -53,4 +53,4 @@ def english_staff(db):
     return UserFactory(email="en-staff@investstockholm.example", role="staff", language="en")
 
 
-from ..outbox.worker import _register_in_serialized_contents, celery_worker  # noqa: E402, F401 - fixtures
+from ..outbox.worker import celery_worker  # noqa: E402, F401 - fixtures

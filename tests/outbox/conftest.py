@@ -19,4 +19,4 @@ def queue(to="nlc@flen.example", key="event-1", kind="test_notice", user=None, w
     return services.queue_email(kind=kind, key=key, to=to, template="testmail/hello", context={"what": what}, user=user)
 
 
-from .worker import _register_in_serialized_contents, celery_worker  # noqa: E402, F401 - fixtures
+from .worker import celery_worker  # noqa: E402, F401 - fixtures

@@ -155,19 +155,3 @@ def celery_worker(transactional_db, settings, tmp_path):
     yield make
     for worker in workers:
         worker.stop()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _register_in_serialized_contents(django_db_setup, django_db_blocker):
-    """Serialize the test database again after the session fixture loaded the kommun register.
-
-    Django serializes the test database for serialized_rollback before tests/conftest.py loads the
-    register, and TransactionTestCase flushes everything after each test; without this, a
-    transactional test would find no kommuner and leave none for the next one.
-    """
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for conn in connections.all(initialized_only=True):
-            if hasattr(conn, "_test_serialized_contents"):
-                conn._test_serialized_contents = conn.creation.serialize_db_to_string()
