@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from members import demo as members_demo
 from members.services import kommuner_load
+from nki import demo as nki_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         kommuner_load()
         logins = members_demo.load()
+        nki_demo.load()
         # Feature apps add their demo data here, each after the floor it stands on.
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ as:"))
         for who, email, password in logins:
