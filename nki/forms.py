@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import ServiceArea
@@ -26,7 +27,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB. Split it, or save only the NKI sheet.")
-                % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+                _("The file is larger than %(size)s. Split it, or save only the NKI sheet.")
+                % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
             )
         return upload

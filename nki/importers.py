@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from members.models import Kommun
@@ -400,8 +401,8 @@ def detect_kind(file_name: str, content: bytes) -> str:
         raise UploadRefused(_("The file is empty."))
     if len(content) > settings.UPLOAD_MAX_BYTES:
         raise UploadRefused(
-            _("The file is larger than %(mb)s MB. Split it, or save only the NKI sheet.")
-            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+            _("The file is larger than %(size)s. Split it, or save only the NKI sheet.")
+            % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
         )
     suffix = PurePath(file_name).suffix.lower()
     if suffix == ".xls":

@@ -60,7 +60,7 @@ def member_ids() -> set[int]:
 
 def years_with_results(area: ServiceArea | None = None) -> list[int]:
     queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
-    return sorted(set(queryset.values_list("year", flat=True).distinct()), reverse=True)
+    return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
 
 
 def areas_with_results() -> list[ServiceArea]:
@@ -240,7 +240,7 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         index = next(i for i, a in enumerate(areas) if a.code == key)
         present = [r for r in rows if r.cells[index].value is not None]
         missing = [r for r in rows if r.cells[index].value is None]
-        present.sort(key=lambda r: r.cells[index].value, reverse=not descending)
+        present.sort(key=lambda r: r.cells[index].value, reverse=descending)
         rows = present + missing
     elif key == "name" and descending:
         rows.reverse()
@@ -312,7 +312,7 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
         for result in by_area[area_id]:
             key = (result.year, area_id)
             current_interval = stats.interval(result.nki, result.answers, result.ci_low, result.ci_high)
-            method_break = breaks.get(key)
+            method_break = breaks.get((area_id, result.year))
             change = None
             if previous is not None and previous.year == result.year - 1 and method_break is None:
                 change = stats.change(previous.interval, current_interval, result.nki - previous.cell.value)
@@ -489,7 +489,8 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
 
 def kommun_panel(*, kommun: Kommun) -> dict | None:
     """The kommun's latest NKI per area against the SBA average (three queries), or None."""
-    latest = NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True).first()
+    latest = NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True)[:1]
+    latest = latest[0] if latest else None
     if latest is None:
         return None
     results = list(NkiResult.objects.filter(kommun=kommun, year=latest).select_related("area"))
