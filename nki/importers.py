@@ -129,6 +129,7 @@ class KommunLookup:
 
     def __init__(self, kommuner: list[Kommun] | None = None):
         kommuner = kommuner if kommuner is not None else list(Kommun.objects.all())
+        self._memo: dict = {}
         self.by_code = {k.code: k for k in kommuner}
         variants: dict[str, set[int]] = {}
         by_pk = {}
@@ -160,6 +161,12 @@ class KommunLookup:
         return None
 
     def find(self, raw: object) -> Kommun | None:
+        key = (type(raw), raw)
+        if key not in self._memo:
+            self._memo[key] = self._find(raw)
+        return self._memo[key]
+
+    def _find(self, raw: object) -> Kommun | None:
         code = self.code_of(raw)
         if code is not None:
             return self.by_code.get(code)
@@ -175,6 +182,7 @@ class AreaLookup:
 
     def __init__(self, areas: list[ServiceArea] | None = None):
         areas = areas if areas is not None else list(ServiceArea.objects.all())
+        self._memo: dict = {}
         self.by_code = {a.code: a for a in areas}
         self.by_name: dict[str, ServiceArea] = {}
         for area in areas:
@@ -182,6 +190,12 @@ class AreaLookup:
                 self.by_name.setdefault(normalise(name), area)
 
     def find(self, raw: object) -> ServiceArea | None:
+        key = (type(raw), raw)
+        if key not in self._memo:
+            self._memo[key] = self._find(raw)
+        return self._memo[key]
+
+    def _find(self, raw: object) -> ServiceArea | None:
         text = normalise(raw)
         if text in self.by_name:
             return self.by_name[text]
@@ -335,18 +349,25 @@ def _text(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, int | float):
+        return False
     return _text(value).lower() in BLANK
 
 
 def parse_index(value: object) -> Decimal:
     """An index 0–100 with one decimal; decimal comma or point. Raises ValueError with a message."""
-    text = _text(value).replace(" ", "")
-    if isinstance(value, str) and "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _text(value).replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
     if not number.is_finite() or number < 0 or number > 100:
         raise ValueError(_("%(value)s is outside 0–100.") % {"value": _text(value)})
     return number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

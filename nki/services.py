@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import constants, importers
 from .importers import Problem
@@ -107,32 +107,40 @@ def nki_import(
         report.problems = [Problem(None, "", _("The file holds no NKI values."))]
         return report
 
+    # Stored values as plain tuples (a national file meets ~23 000 of them); model objects are
+    # built only for the values that change.
+    columns = ["pk", "kommun_id", "year", "area_id", *importers.VALUE_FIELDS, "source", "nki_import_id"]
     existing = {
-        (r.kommun_id, r.year, r.area_id): r
-        for r in NkiResult.objects.filter(
+        (row[1], row[2], row[3]): dict(zip(columns, row, strict=True))
+        for row in NkiResult.objects.filter(
             kommun_id__in={v.kommun.pk for v in parsed.values},
             year__in={v.year for v in parsed.values},
             area_id__in={v.area.pk for v in parsed.values},
         )
+        .order_by()
+        .values_list(*columns)
     }
     source = SOURCE_OF_KIND.get(parsed.kind, Source.MANUAL)
     to_create: list[NkiResult] = []
     to_update: list[NkiResult] = []
     update_fields: set[str] = set()
     for value in parsed.values:
-        result = existing.get(value.key)
-        if result is None:
-            result = NkiResult(kommun=value.kommun, year=value.year, area=value.area, source=source, **value.values)
-            to_create.append(result)
+        stored = existing.get(value.key)
+        if stored is None:
+            if not dry_run:
+                to_create.append(
+                    NkiResult(kommun=value.kommun, year=value.year, area=value.area, source=source, **value.values)
+                )
+            report.created += 1
             status = "created"
         else:
-            changed = [name for name, new in value.values.items() if getattr(result, name) != new]
+            changed = [name for name, new in value.values.items() if stored[name] != new]
             if changed:
-                for name in changed:
-                    setattr(result, name, value.values[name])
-                result.source = source
+                stored = {**stored, **{name: value.values[name] for name in changed}, "source": source}
+                stored.pop("pk")
+                to_update.append(NkiResult(pk=existing[value.key]["pk"], **stored))
                 update_fields.update(changed)
-                to_update.append(result)
+                report.updated += 1
                 status = "updated"
             else:
                 status = "unchanged"
@@ -142,7 +150,6 @@ def nki_import(
                     value.row, value.kommun.name, value.kommun.code, value.year, value.area.name, value.values, status
                 )
             )
-    report.created, report.updated = len(to_create), len(to_update)
     report.unchanged = len(parsed.values) - report.created - report.updated
     if dry_run or not report.changed:
         return report
@@ -159,22 +166,15 @@ def nki_import(
                 updated=report.updated,
                 unchanged=report.unchanged,
             )
-            reason = f"NKI import {record.pk}: {file_name[:80]}"
             for result in (*to_create, *to_update):
                 result.nki_import = record
-            if to_create:
-                bulk_create_with_history(
-                    to_create, NkiResult, batch_size=2000, default_user=record.imported_by, default_change_reason=reason
-                )
-            if to_update:
-                bulk_update_with_history(
-                    to_update,
-                    NkiResult,
-                    sorted(update_fields | {"source", "nki_import"}),
-                    batch_size=2000,
-                    default_user=record.imported_by,
-                    default_change_reason=reason,
-                )
+            _write_results(
+                record=record,
+                to_create=to_create,
+                to_update=to_update,
+                update_fields=sorted(update_fields | {"source", "nki_import"}),
+                reason=f"NKI import {record.pk}: {file_name[:80]}",
+            )
     except IntegrityError:
         report.problems = [Problem(None, "", _("Another import changed the same results at the same time. Try again."))]
         report.created = report.updated = report.unchanged = 0
@@ -182,6 +182,75 @@ def nki_import(
     report.import_id = record.pk
     report.dry_run = False
     return report
+
+
+def _write_results(
+    *, record: NkiImport, to_create: list[NkiResult], to_update: list[NkiResult], update_fields: list[str], reason: str
+) -> None:
+    """Insert and update results with their history rows (django-simple-history's tables).
+
+    Why not bulk_create_with_history: for a national file (290 × 10 × 8 values, twice over with
+    history) the ORM spends most of the time compiling SQL per value; plain executemany with the
+    same columns is an order of magnitude faster and keeps the import within seconds. Only plain
+    columns (numbers, text, keys) are passed, so the database adapter handles every value; the
+    history rows carry the same fields, user, date and reason that simple_history would write.
+    """
+    history_model = NkiResult.history.model
+    now = timezone.now()
+    fields = [f for f in NkiResult._meta.concrete_fields if not f.primary_key]
+    if to_create:
+        _executemany(
+            NkiResult._meta.db_table,
+            [f.column for f in fields],
+            [[getattr(r, f.attname) for f in fields] for r in to_create],
+        )
+        ids = {
+            (kommun_id, year, area_id): pk
+            for pk, kommun_id, year, area_id in NkiResult.objects.filter(nki_import=record).values_list(
+                "pk", "kommun_id", "year", "area_id"
+            )
+        }
+        for result in to_create:
+            result.pk = ids[(result.kommun_id, result.year, result.area_id)]
+    if to_update:
+        columns = [NkiResult._meta.get_field(name) for name in update_fields]
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(NkiResult._meta.db_table)} SET {sets} WHERE {quote('id')} = %s",  # noqa: S608
+                [[getattr(r, f.attname) for f in columns] + [r.pk] for r in to_update],
+            )
+    # One history row per created ("+") and updated ("~") result.
+    history_fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+    date_value = history_model._meta.get_field("history_date").get_db_prep_save(now, connection)
+    user_id = record.imported_by_id
+    rows = []
+    for kind, results in (("+", to_create), ("~", to_update)):
+        extra = {
+            "history_date": date_value,
+            "history_change_reason": reason,
+            "history_type": kind,
+            "history_user_id": user_id,
+        }
+        for result in results:
+            rows.append(
+                [extra[f.attname] if f.attname in extra else getattr(result, f.attname) for f in history_fields]
+            )
+    _executemany(history_model._meta.db_table, [f.column for f in history_fields], rows)
+
+
+def _executemany(table: str, columns: list[str], rows: list[list]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 # --- Uploaded files between preview and confirmation ---------------------------------------------
