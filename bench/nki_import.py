@@ -23,7 +23,7 @@ if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sba_portal.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -46,7 +46,14 @@ AREAS = [
     "Markupplåtelse",
     "Upphandling",
 ]
-HEADER = ["Kommun", "Kommunkod", "År", "Myndighetsområde", "NKI", "Antal svar", "Konfidensintervall"] + [
+HEADER = [
+    "Kommun",
+    "Kommunkod",
+    "År",
+    "Myndighetsområde",
+    "NKI",
+    "Antal svar",
+    "Konfidensintervall",
     "Information",
     "Tillgänglighet",
     "Bemötande",

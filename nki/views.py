@@ -168,14 +168,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     service_area = get_object_or_404(ServiceArea, code=code)
     data = selectors.area_page(area=service_area, year=_year(request))
     if (fmt := request.GET.get("export")) in exports.FORMATS and data.year:
-        headers = [_("Kommunkod"), _("Kommun"), _("SBA member"), _("Rank in SBA"), _("NKI"), _("Answers")]
-        headers += [str(f.label) for f in constants.FACTORS]
-        rows = [
-            [k.code, k.name, _("yes") if member else _("no"), rank, cell.value, cell.answers]
-            + [getattr(cell.result, f.field) for f in constants.FACTORS]
-            for k, member, cell, rank in data.rows
-        ]
-        return exports.table_response(fmt, f"nki-{service_area.code}-{data.year}", headers, rows)
+        return _area_export(fmt, data, request.GET.get("table", ""))
     return render(
         request,
         "nki/area.html",
@@ -186,6 +179,53 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
             "factors": constants.FACTORS,
         },
     )
+
+
+def _area_export(fmt: str, data: selectors.AreaPage, table: str) -> HttpResponse:
+    name = f"nki-{data.area.code}-{data.year}"
+    if table == "factors":
+        headers = [_("Service factor"), "r", _("Strength"), _("Kommuner")]
+        rows = [
+            [
+                str(c.factor.label),
+                None if c.correlation.r is None else round(c.correlation.r, 3),
+                str(c.strength),
+                c.correlation.n,
+            ]
+            for c in data.correlations
+        ]
+        return exports.table_response(fmt, f"{name}-faktorer", headers, rows)
+    if table == "improvers":
+        headers = [
+            _("Kommunkod"),
+            _("Kommun"),
+            _("From year"),
+            _("NKI then"),
+            _("NKI now"),
+            pgettext("NKI difference", "Change"),
+        ]
+        headers += [_("NKI contact"), _("E-mail")]
+        rows = [
+            [
+                i.kommun.code,
+                i.kommun.name,
+                i.from_year,
+                i.from_value,
+                i.to_value,
+                i.delta,
+                ", ".join(c.name for c in i.contacts),
+                ", ".join(c.email for c in i.contacts if c.email),
+            ]
+            for i in data.improvers
+        ]
+        return exports.table_response(fmt, f"{name}-forbattring", headers, rows)
+    headers = [_("Kommunkod"), _("Kommun"), _("SBA member"), _("Rank in SBA"), _("NKI"), _("Answers")]
+    headers += [str(f.label) for f in constants.FACTORS]
+    rows = [
+        [k.code, k.name, _("yes") if member else _("no"), rank, cell.value, cell.answers, *cell.factors]
+        for k, member, cell, rank in data.rows
+    ]
+    return exports.table_response(fmt, name, headers, rows)
 
 
 # --- Import (staff) ------------------------------------------------------------------------------

@@ -270,3 +270,18 @@ def test_query_count_does_not_grow_with_kommuner_and_years(user_a, name, url, pa
     ContactFactory.create_batch(5, kommun_id=results_kommun_id("0120"), role=Contact.Role.NKI)
     many = _count(client, url, params, None, budget)
     assert few == many, (name, few, many)
+
+
+def test_area_factor_and_improver_tables_export(staff):
+    codes = ["0482", "0120", "0114", "0115", "0117", "0123"]
+    for i, code in enumerate(codes):
+        add(code, 2020, "bygglov", 60 + i, 30)
+        add(code, 2023, "bygglov", 60 + 3 * i, 30, effektivitet=Decimal(50 + 2 * i))
+    ContactFactory(kommun_id=results_kommun_id("0123"), role=Contact.Role.NKI, name="Nora Nki", email="nora@j.example")
+    client = client_for(staff)
+    url = reverse("nki:area", args=["bygglov"])
+    factors = client.get(url, {"year": 2023, "table": "factors", "export": "csv"}).content.decode("utf-8-sig")
+    assert "Effektivitet;1,0;mycket stark;6" in factors
+    sheet = load_workbook(io.BytesIO(client.get(url, {"year": 2023, "table": "improvers", "export": "xlsx"}).content))
+    rows = list(sheet.active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("0123", "Järfälla") and rows[1][5] == 10.0 and rows[1][6:] == ("Nora Nki", "nora@j.example")
