@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,11 +275,21 @@ def _upload_dir() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "nki_uploads"
 
 
+UPLOAD_KEEP_SECONDS = 24 * 3600
+
+
 def nki_upload_stash(*, content: bytes) -> str:
-    """Keep an uploaded file server-side (private storage) under its SHA-256; return the hash."""
+    """Keep an uploaded file server-side (private storage) under its SHA-256; return the hash.
+
+    Previews never confirmed are removed after a day (checked whenever a file is stashed).
+    """
     digest = file_hash(content)
     directory = _upload_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_KEEP_SECONDS
+    for old in directory.iterdir():
+        if _HASH.match(old.name) and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     (directory / digest).write_bytes(content)
     return digest
 

@@ -152,3 +152,20 @@ def test_demo_data_is_idempotent_and_covers_members_over_several_years(db):
     assert NkiResult.objects.filter(answers__lt=7).exists() and NkiResult.objects.filter(answers__lt=10).exists()
     assert NkiResult.objects.filter(ci_low__isnull=False).exists()
     assert all(Decimal(0) <= v <= Decimal(100) for v in NkiResult.objects.values_list("nki", flat=True)[:500])
+
+
+def test_abandoned_previews_are_removed_after_a_day(staff, long_rows, settings):
+    import os
+    import time as _time
+    from pathlib import Path
+
+    from nki import services
+
+    old = services.nki_upload_stash(content=b"old preview")
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / "nki_uploads" / old
+    two_days_ago = _time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+    fresh = services.nki_upload_stash(content=b"fresh preview")
+    assert not path.exists()
+    assert services.nki_upload_fetch(digest=fresh) == b"fresh preview"
+    assert services.nki_upload_fetch(digest=old) is None
