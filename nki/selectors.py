@@ -447,8 +447,10 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
 
 
 def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members: set[int]) -> list[Improver]:
-    """The kommuner whose NKI rose most since IMPROVER_YEARS before `year` (or their earliest
+    """The SBA members whose NKI rose most since IMPROVER_YEARS before `year` (or their earliest
     value in that window), values with at least SHOW_MIN_ANSWERS only, each with its NKI contact.
+
+    Members only: they are the network SBA connects, and the portal holds contacts for them.
 
     Contact visibility: contacts are kommun-private (members.access), but the issue asks for the
     improvers' NKI contact "so a kommun knows whom to call". So every portal user sees, for these
@@ -463,7 +465,7 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
     found = []
     for result in current:
         before = earlier.get(result.kommun_id)
-        if before is None or stats.sample_flag(result.answers).greyed:
+        if result.kommun_id not in members or before is None or stats.sample_flag(result.answers).greyed:
             continue
         delta = result.nki - before.nki
         if delta > 0:

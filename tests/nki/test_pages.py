@@ -159,6 +159,9 @@ def test_area_page_correlation_and_improvers_with_nki_contact_only(user_b):
     ContactFactory(
         kommun_id=results_kommun_id("0123"), role=Contact.Role.KSO, name="Kim Kso", email="kso@jarfalla.example"
     )
+    # Kiruna is not an SBA member: its larger rise is in the table but not among the improvers.
+    add("2584", 2020, "bygglov", 50, 30)
+    add("2584", 2023, "bygglov", 70, 30)
 
     response = client_for(user_b).get(reverse("nki:area", args=["bygglov"]), {"year": 2023})
     text = text_of(response)
@@ -168,6 +171,7 @@ def test_area_page_correlation_and_improvers_with_nki_contact_only(user_b):
     # Järfälla (0123) rose most: 65 → 75 (+10), shown with its NKI contact; the KSO is not shown.
     assert re.search(r"Järfälla \+10,0 \(2020: 65,0 → 75,0\) Nora Nki, nora@jarfalla.example", text), text
     assert "kso@jarfalla.example" not in response.content.decode()
+    assert "Kiruna +20,0" not in text and "Kiruna 70,0" in text
 
 
 def test_exports_csv_and_excel(staff, results):
