@@ -476,11 +476,31 @@ def decode_text(content: bytes) -> str:
         raise UploadRefused(_("The file's characters cannot be read. Save it as CSV (UTF-8) and try again.")) from None
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list]]:
+def _delimiter(text: str, areas: AreaLookup) -> str:
+    """The separator under which the header row is found with the most known columns.
+
+    Counting characters is not enough: a semicolon file with decimal commas can hold more commas
+    than semicolons, and a title line above the headers may hold either.
+    """
+    head = "\n".join(text.splitlines()[:30])
+    best, best_score = ";", -1
+    for candidate in (";", ",", "\t"):
+        for cells in csv.reader(io.StringIO(head), delimiter=candidate):
+            layout = _read_header(0, cells, areas)
+            if layout is not None:
+                score = len(layout.columns) + len(layout.area_columns)
+                if score > best_score:
+                    best, best_score = candidate, score
+                break
+    if best_score < 0:
+        counts = {sep: head.count(sep) for sep in (";", ",", "\t")}
+        best = max(counts, key=counts.get)
+    return best
+
+
+def _csv_rows(content: bytes, areas: AreaLookup) -> Iterator[tuple[int, list]]:
     text = decode_text(content)
-    first_lines = "\n".join(text.splitlines()[:30])
-    counts = {sep: first_lines.count(sep) for sep in (";", ",", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    delimiter = _delimiter(text, areas)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for cells in reader:
@@ -524,7 +544,7 @@ def parse(content: bytes, file_name: str, *, area_code: str | None = None, year:
     if kind == NkiImport.Kind.KOLADA:
         parsed = _parse_kolada(content, kommuners=kommuner, areas=areas, chosen_area=chosen_area)
     else:
-        sheets = _xlsx_sheets(content) if kind == NkiImport.Kind.XLSX else iter([_csv_rows(content)])
+        sheets = _xlsx_sheets(content) if kind == NkiImport.Kind.XLSX else iter([_csv_rows(content, areas)])
         parsed = _parse_sheets(sheets, kommuner=kommuner, areas=areas, chosen_area=chosen_area, year=year)
     parsed.kind = kind
     _check_duplicates_and_years(parsed)

@@ -217,3 +217,11 @@ def test_a_kolada_page_with_more_pages_is_imported_with_a_warning(staff):
     report = services.nki_import(content=content, file_name="kolada.json", user=staff)
     assert report.ok and report.created == 1
     assert any("next_page" in str(w) for w in report.warnings)
+
+
+def test_semicolon_csv_with_more_decimal_commas_than_semicolons_and_a_title_line(staff):
+    content = b"NKI 2023, bygglov, per kommun\r\nKommunkod;NKI\r\n0482;68,4\r\n0120;71,25\r\n"
+    report = services.nki_import(content=content, file_name="nki.csv", user=staff, area_code="bygglov", year=2023)
+    assert report.ok, [str(p) for p in report.problems]
+    assert stored("0482", 2023, "bygglov").nki == Decimal("68.4")
+    assert stored("0120", 2023, "bygglov").nki == Decimal("71.3")
