@@ -108,8 +108,7 @@ def nki_import(
         report.problems = [Problem(None, "", _("The file holds no NKI values."))]
         return report
 
-    # Stored values as plain tuples (a national file meets ~23 000 of them); model objects are
-    # built only for the values that change.
+    # Stored values as plain rows, not model objects: a national file meets ~23 000 of them.
     columns = ["pk", "kommun_id", "year", "area_id", *importers.VALUE_FIELDS, "source", "nki_import_id"]
     existing = {
         (row[1], row[2], row[3]): dict(zip(columns, row, strict=True))
@@ -122,7 +121,6 @@ def nki_import(
         .values_list(*columns)
     }
     source = SOURCE_OF_KIND.get(parsed.kind, Source.MANUAL)
-    # Rows as {attname: value}: model objects would cost more than the rest of the write.
     blank = dict.fromkeys(importers.VALUE_FIELDS)
     to_create: list[dict] = []
     to_update: list[dict] = []
