@@ -289,3 +289,13 @@ def test_area_factor_and_improver_tables_export(staff):
     sheet = load_workbook(io.BytesIO(client.get(url, {"year": 2023, "table": "improvers", "export": "xlsx"}).content))
     rows = list(sheet.active.iter_rows(values_only=True))
     assert rows[1][:2] == ("0123", "Järfälla") and rows[1][5] == 10.0 and rows[1][6:] == ("Nora Nki", "nora@j.example")
+
+
+def test_numbers_as_each_language_writes_them(user_a):
+    add("0180", 2023, "totalt", 76.3, 12345)
+    client = client_for(user_a)
+    response = client.get(reverse("nki:kommun", args=["0180"]))
+    assert "12\xa0345 svar" in response.content.decode()  # a no-break space between thousands
+    assert "76,3 högt 12 345 svar" in text_of(response)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "76.3 high 12,345 answers" in text_of(client.get(reverse("nki:kommun", args=["0180"])))
