@@ -132,6 +132,8 @@ def test_kommun_page_trend_flags_significance_and_method_break(user_b, results):
     # 2023 → 2024 crosses the Totalt method break: not compared, and the break is explained.
     assert "Metodbyte:" in text and "inte jämförbart" in text
     assert "1,96 × 22 / √(antal svar)" in text
+    # Three kommuner are too few for a national average: 2022 shows Kolada's published 74,6.
+    assert re.search(r"2022 70,0 högt 120 svar .*? 70,0 74,6 \(Kolada\)", text), text
     # The chart reads a JSON data island; no inline script anywhere.
     assert 'id="nki-chart-data" type="application/json"' in html
     assert "nki/js/charts.js" in html and "vendor/chartjs/chart.umd.min.js" in html
