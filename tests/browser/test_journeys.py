@@ -17,11 +17,13 @@ from django.utils import timezone
 from inquiries import services as inquiry_services
 from inquiries.models import Answer, Attachment, Dispatch, Inquiry, Outcome
 from members.models import Contact, KommunProfile
+from nki.models import NkiImport, NkiResult
 from overview.models import Level, MaturityAssessment, Track
 
 from ..factories import ContactFactory
 from ..inquiries.factories import InquiryFactory, SiteFactory
 from ..inquiries.helpers import PDF
+from ..nki.conftest import xlsx_bytes
 
 LANGUAGES = ["sv", "en"]
 INVESTOR = "Nordlys Battery Holdings AB"  # confidential: never on a kommun's page before release
@@ -64,16 +66,19 @@ def sent_inquiry(staff, kommun_a, kommun_b, contacts, sites):
     return {"inquiry": inquiry, "a": by_kommun[kommun_a.pk], "b": by_kommun[kommun_b.pk]}
 
 
-def pdf_file() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="sba-upload-")) / "erbjudande-flen.pdf"
-    path.write_bytes(PDF)
+def upload_file(name: str, content: bytes) -> Path:
+    """A file on disk for the browser's file input (Chromium reads it from the path)."""
+    path = Path(tempfile.mkdtemp(prefix="sba-upload-")) / name
+    path.write_bytes(content)
     return path
 
 
 # --- 1. Staff create, match and dispatch ------------------------------------------------------------
 
 
-def test_staff_creates_matches_and_dispatches_an_inquiry(browser_for, language, staff, kommun_a, kommun_b, contacts, sites):
+def test_staff_creates_matches_and_dispatches_an_inquiry(
+    browser_for, language, staff, kommun_a, kommun_b, contacts, sites
+):
     b = browser_for(language)
     t = b.t
     b.login(staff.email)  # the real sign-in form; staff land on the overview
@@ -138,7 +143,9 @@ def test_staff_creates_matches_and_dispatches_an_inquiry(browser_for, language, 
 # --- 2. The näringslivschef answers; a kommun not chosen cannot reach it ------------------------------
 
 
-def test_kommun_answers_with_a_site_and_an_attachment(browser_for, language, sent_inquiry, user_a, user_b, sites, contacts):
+def test_kommun_answers_with_a_site_and_an_attachment(
+    browser_for, language, sent_inquiry, user_a, user_b, sites, contacts
+):
     dispatch_a = sent_inquiry["a"]
     # Värmdö was not chosen for this one: only Flen got it.
     Dispatch.objects.filter(pk=sent_inquiry["b"].pk).delete()
@@ -160,7 +167,7 @@ def test_kommun_answers_with_a_site_and_an_attachment(browser_for, language, sen
     b.fill("#id_offer", "Vi erbjuder 30 ha planlagd mark nära E20.")
     b.click(b.find(f"input[name=proposed_sites][value='{sites['a'].pk}']"))
     b.select("#id_contact", value=str(contacts["a_nlc"].pk))
-    b.find("input[type=file][name=files]").send_keys(str(pdf_file()))
+    b.find("input[type=file][name=files]").send_keys(str(upload_file("erbjudande-flen.pdf", PDF)))
     b.submit(b.button(t("Send answer")), "answered")
 
     assert b.path == dispatch_a.get_absolute_url()
@@ -230,6 +237,39 @@ def test_staff_forwards_and_records_the_outcome_and_the_kommun_sees_it(
     assert kommun_a.name in fate and "Ert erbjudande var bland de tre bästa." in fate
     b.visit("/forfragningar/", "kommun-inbox-after")
     assert "Project Nordlys" in b.main_text
+
+
+# --- 4. Staff import an NKI file; the kommun page shows the values ---------------------------------
+
+
+def test_staff_imports_nki_and_the_kommun_page_shows_it(browser_for, language, staff, kommun_a):
+    rows = [
+        ["Kommun", "År", "Myndighetsområde", "Antal svar", "NKI", "Konfidensintervall"],
+        ["Flen", 2023, "Bygglov", 25, 68.4, "65,1–71,7"],
+        ["Flen", 2024, "Bygglov", 31, 74.6, "71,0–78,2"],
+    ]
+    b = browser_for(language)
+    t = b.t
+    b.login_as(staff)
+    b.visit("/oversikt/", "overview")
+    b.submit(b.link(t("NKI")), "nki-overview")
+    b.submit(b.find("main nav").find_element("link text", t("Import")), "nki-import")
+    b.find("input[type=file][name=file]").send_keys(str(upload_file("insikt-flen.xlsx", xlsx_bytes(rows))))
+    b.submit(b.button(t("Preview"), within=b.find("#upload-heading").find_element("xpath", "..")), "nki-preview")
+
+    preview = b.find("#preview-heading").find_element("xpath", "..").text
+    decimal = "," if language == "sv" else "."
+    assert "insikt-flen.xlsx" in preview and f"68{decimal}4" in preview and f"{kommun_a.name} (0482)" in preview
+    assert not NkiResult.objects.exists()  # a preview stores nothing
+    b.submit(b.button(t("Import these values")), "nki-imported")
+    assert NkiResult.objects.filter(kommun=kommun_a).count() == 2
+    assert NkiImport.objects.get().imported_by == staff
+    assert "insikt-flen.xlsx" in b.find("#imports-heading").find_element("xpath", "..").text
+
+    b.visit(f"/nki/kommun/{kommun_a.code}/", "nki-kommun")
+    table = b.find("table.nki-table").text
+    assert f"68{decimal}4" in table and f"74{decimal}6" in table and "2023" in table and "2024" in table
+    assert f"+6{decimal}2" in table  # the change from 2023 to 2024
 
 
 # --- 5. A kommun fills in a maturity self-assessment --------------------------------------------------
