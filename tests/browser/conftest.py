@@ -156,7 +156,7 @@ class Browser:
         """Screenshot, then fail on a CSP violation or a serious/critical WCAG 2.1 A/AA violation."""
         self.shots += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{self.name}-{self.shots:02d}-{shot}").replace("--", "-")
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{self.name}-{self.shots:02d}-{shot}")
         self.driver.save_screenshot(str(SCREENSHOTS / f"{slug}.png"))
         html_lang = self.driver.find_element("tag name", "html").get_attribute("lang")
         assert html_lang == self.language, f"{self.path}: page in {html_lang!r}, expected {self.language!r}"
@@ -264,7 +264,9 @@ def browser_for(chromium, live_server, request):
     def make(language: str) -> Browser:
         chromium.delete_all_cookies()
         chromium.get_log("browser")  # drop what earlier tests left in the console
-        name = re.sub(r"^test_", "", request.node.name)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", re.sub(r"^test_", "", request.node.name)).strip("-")
+        for old in SCREENSHOTS.glob(f"{name}-*.png"):  # no stale pictures from an earlier run
+            old.unlink()
         return Browser(chromium, live_server.url, name, language)
 
     return make
