@@ -247,6 +247,7 @@ def chromium():
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # With the driver's path given, Selenium Manager is skipped: nothing is ever downloaded.
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
