@@ -67,7 +67,6 @@ class Browser:
         self.language = language
         self.t = gettext_in(language)
         self.shots = 0
-        self.pages_checked: list[str] = []
 
     # --- navigation -------------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -160,7 +159,6 @@ class Browser:
         self.driver.save_screenshot(str(SCREENSHOTS / f"{slug}.png"))
         html_lang = self.driver.find_element("tag name", "html").get_attribute("lang")
         assert html_lang == self.language, f"{self.path}: page in {html_lang!r}, expected {self.language!r}"
-        self.pages_checked.append(self.path)
         self.assert_no_csp_violation()
         self.assert_accessible()
 
