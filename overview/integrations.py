@@ -14,26 +14,22 @@ last 12 months answered) and MATURITY_NKI_MIN_YEARS (years of NKI results).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from members import access, panels
 
-from . import maturity, selectors
+from . import inquiry_figures, maturity, selectors
 from .models import Level, Track
 from .registry import (
     MapMeasure,
     MapValue,
+    OverviewPanel,
     ReportSection,
+    register_evidence,
     register_kpi_actual,
     register_map_measure,
+    register_overview_panel,
     register_report_section,
 )
-
-# Evidence keys the seeded criteria use; the functions come from inquiries/ and nki/ (issues 3, 4).
-PENDING_EVIDENCE = {
-    "inquiry_answer_rate": gettext_lazy("Share of SBA inquiries answered in the last 12 months"),
-    "nki_years": gettext_lazy("NKI results present for several years"),
-}
 
 LEVEL_CLASS = {Level.NEUTRAL: "map-level-neutral", Level.AKTIV: "map-level-aktiv", Level.PROAKTIV: "map-level-proaktiv"}
 
@@ -81,4 +77,28 @@ def register_all() -> None:
     register_kpi_actual("meetings", selectors.kpi_meetings)
     register_kpi_actual("visits", selectors.kpi_visits)
     register_kpi_actual("members_met", selectors.kpi_members_met)
+    _register_inquiries()
     panels.register(panels.Panel("overview_maturity", "overview/includes/kommun_panel.html", _kommun_panel, order=50))
+
+
+def _register_inquiries() -> None:
+    register_evidence("inquiry_answer_rate", inquiry_figures.answer_rate_evidence)
+    register_report_section(
+        ReportSection("inquiries", "overview/report/inquiries.html", inquiry_figures.section_inquiries, 20)
+    )
+    register_kpi_actual("inquiries_sent", inquiry_figures.kpi_inquiries_sent)
+    register_kpi_actual("answer_rate", inquiry_figures.kpi_answer_rate)
+    register_kpi_actual("establishments", inquiry_figures.kpi_establishments)
+    register_kpi_actual("jobs", inquiry_figures.kpi_jobs)
+    register_map_measure(
+        MapMeasure(
+            key="answer_rate",
+            label=lambda: _("Answer rate on inquiries, last 12 months"),
+            values=inquiry_figures.answer_rate_map_values,
+            legend=inquiry_figures.answer_rate_legend,
+            order=30,
+        )
+    )
+    register_overview_panel(
+        OverviewPanel("inquiries", "overview/panels/inquiries.html", inquiry_figures.open_inquiries_panel, 10)
+    )
