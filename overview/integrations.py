@@ -86,6 +86,7 @@ def register_all() -> None:
     register_kpi_actual("visits", selectors.kpi_visits)
     register_kpi_actual("members_met", selectors.kpi_members_met)
     _register_inquiries()
+    _register_nki()
     panels.register(panels.Panel("overview_maturity", "overview/includes/kommun_panel.html", _kommun_panel, order=50))
 
 

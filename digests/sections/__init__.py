@@ -15,8 +15,9 @@ module of its source:
 
 
 def register_all() -> None:
-    from . import dialog, inquiries, members
+    from . import dialog, inquiries, members, nki
 
     members.register_sections()
     inquiries.register_sections()
+    nki.register_sections()
     dialog.register_sections()

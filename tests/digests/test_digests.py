@@ -142,8 +142,8 @@ def test_schedules_are_seeded_for_beat():
 
 
 def test_building_every_digest_of_the_region_has_a_bounded_query_count(week, quarter):
-    """All member kommuner with users, contacts, sites and inquiries (open, answered with feedback,
-    overdue, won), and staff: queries grow at most by a small constant per recipient (each section
+    """All member kommuner with users, contacts, sites, inquiries (open, answered with feedback,
+    overdue, won) and NKI results imported in the week, and staff: queries grow at most by a small constant per recipient (each section
     reads once or twice through the access module, whatever the kommun's own data)."""
     import datetime
 
@@ -154,8 +154,16 @@ def test_building_every_digest_of_the_region_has_a_bounded_query_count(week, qua
     from ..inquiries.factories import SiteFactory
     from ..overview.inquiry_data import dispatch, established
 
+    from decimal import Decimal
+
+    from nki.models import NkiImport, NkiResult, ServiceArea
+
     today = timezone.localdate()
     members = list(Kommun.objects.members())
+    total = ServiceArea.objects.get(code="totalt")
+    nki_import = NkiImport.objects.create(kind=NkiImport.Kind.XLSX, file_name="nki.xlsx", file_hash="c" * 64)
+    in_week = timezone.make_aware(datetime.datetime.combine(week.start, datetime.time(9)))
+    NkiImport.objects.filter(pk=nki_import.pk).update(imported_at=in_week)
     for n, kommun in enumerate(members):
         UserFactory(email=f"nlc@{kommun.code}.example", role=User.Role.KOMMUN, kommun=kommun)
         full_contacts(kommun, kommun.code)
@@ -164,19 +172,22 @@ def test_building_every_digest_of_the_region_has_a_bounded_query_count(week, qua
         dispatch(kommun, sent=today - datetime.timedelta(days=30), deadline=today - datetime.timedelta(days=3))
         answered = dispatch(kommun, sent=week.start, answered_after_days=1, forwarded=True, feedback="Tack!")
         Dispatch.objects.filter(pk=answered.pk).update(feedback_at=answered.sent_at)
+        for year, value in ((quarter.end.year - 1, "71.5"), (quarter.end.year - 2, "69.0")):
+            NkiResult.objects.create(kommun=kommun, area=total, year=year, nki=Decimal(value), nki_import=nki_import)
         if n % 3 == 0:
             won = dispatch(kommun, sent=quarter.start, answered_after_days=2)
             established(won.inquiry, kommun, on=quarter.start + datetime.timedelta(days=30), jobs=10, msek="5")
     for n in range(5):
         UserFactory(email=f"staff{n}@investstockholm.example", role=User.Role.STAFF)
     budgets = {
-        # contacts missing, membership ending, awaiting answer, feedback and outcomes, stale sites
-        KOMMUN_WEEKLY: (week, 5),
+        # contacts missing, membership ending, awaiting answer, feedback and outcomes, stale sites,
+        # NKI news
+        KOMMUN_WEEKLY: (week, 6),
         # never signed in, contacts missing, invitations, memberships ending; overdue, closing,
         # new answers; members without contact
         STAFF_WEEKLY: (week, 8),
-        # membership facts (2), contact facts; inquiry facts (2)
-        MEMBER_QUARTERLY: (quarter, 5),
+        # membership facts (2), contact facts; inquiry facts (2); NKI movement
+        MEMBER_QUARTERLY: (quarter, 6),
         DEADLINE_DAILY: (services.period_for(DEADLINE_DAILY), 1),
     }
     for kind, (period, per_recipient) in budgets.items():

@@ -240,7 +240,8 @@ def test_overview_query_count_is_the_same_with_few_and_many_inquiries(
     for measure in ("", "answer_rate"):
         client.get(url, {"measure": measure})
     # session, user, map members + measure, members per län, kommun count, current period, members
-    # by last contact, follow-ups (+ kommuner), distribution (2), open inquiries, answers awaited.
+    # by last contact, follow-ups (+ kommuner), distribution (2), open inquiries, answers awaited,
+    # NKI years (no NKI results here; with results see test_nki_figures.py).
     with django_assert_max_num_queries(17) as few:
         client.get(url)
     with django_assert_max_num_queries(len(few.captured_queries) + 1) as few_rate:
