@@ -1,19 +1,27 @@
 """Digests built with real data: isolation between kommuner, unsubscribing, both languages,
 empty digests not sent, a repeated run sends nothing, a bounded number of queries per recipient."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from digests import recipients, services
 from digests.constants import DEADLINE_DAILY, KOMMUN_WEEKLY, MEMBER_QUARTERLY, STAFF_WEEKLY
+from inquiries.models import Dispatch
 from members.models import Kommun, User
+from nki.models import NkiImport, NkiResult, ServiceArea
 from outbox.models import Message, Unsubscribe
 
 from ..factories import UserFactory
+from ..inquiries.factories import SiteFactory
+from ..overview.inquiry_data import dispatch, established
 from .conftest import full_contacts
 
 pytestmark = pytest.mark.django_db
@@ -143,21 +151,9 @@ def test_schedules_are_seeded_for_beat():
 
 def test_building_every_digest_of_the_region_has_a_bounded_query_count(week, quarter):
     """All member kommuner with users, contacts, sites, inquiries (open, answered with feedback,
-    overdue, won) and NKI results imported in the week, and staff: queries grow at most by a small constant per recipient (each section
-    reads once or twice through the access module, whatever the kommun's own data)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from inquiries.models import Dispatch
-
-    from ..inquiries.factories import SiteFactory
-    from ..overview.inquiry_data import dispatch, established
-
-    from decimal import Decimal
-
-    from nki.models import NkiImport, NkiResult, ServiceArea
-
+    overdue, won) and NKI results imported in the week, and staff: queries grow at most by a small
+    constant per recipient (each section reads once or twice through the access module, whatever
+    the kommun's own data)."""
     today = timezone.localdate()
     members = list(Kommun.objects.members())
     total = ServiceArea.objects.get(code="totalt")
