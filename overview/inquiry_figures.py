@@ -159,10 +159,10 @@ def answer_rate_map_values(kommun_ids: list[int]) -> dict[int, MapValue]:
 
 def answer_rate_legend() -> list[tuple[str, str]]:
     return [
-        ("map-band-5", _("90 % or more answered")),
-        ("map-band-4", _("75–89 % answered")),
-        ("map-band-2", _("50–74 % answered")),
-        ("map-band-1", _("under 50 % answered")),
+        ("map-band-5", _("%(low)s %% or more answered") % {"low": 90}),
+        ("map-band-4", _("%(low)s–%(high)s %% answered") % {"low": 75, "high": 89}),
+        ("map-band-2", _("%(low)s–%(high)s %% answered") % {"low": 50, "high": 74}),
+        ("map-band-1", _("under %(high)s %% answered") % {"high": 50}),
     ]
 
 
