@@ -30,7 +30,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-WAIT_SECONDS = 10
+WAIT_SECONDS = 30  # generous: CI machines can be slow; a passing page is never waited on
 
 # axe.run is asynchronous: WebDriver's execute_async_script passes a callback as the last argument.
 AXE_RUN = """
@@ -247,8 +247,8 @@ def chromium():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # With the driver's path given, Selenium Manager is skipped: nothing is ever downloaded.
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    driver.set_script_timeout(30)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
     try:
         yield driver
     finally:
