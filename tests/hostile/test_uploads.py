@@ -80,7 +80,11 @@ ENDPOINTS = {
 # (case, endpoint) → file name, content and the message (or part of it) the user must see
 CASES = {
     ("wrong extension", "inquiries:dispatch"): ("program.exe", b"hello", "program.exe är inte en tillåten filtyp"),
-    ("wrong extension", "members:population_import"): ("data.exe", "kommunkod;år;folkmängd\n".encode(), "Ladda upp en CSV-fil"),
+    ("wrong extension", "members:population_import"): (
+        "data.exe",
+        "kommunkod;år;folkmängd\n".encode(),
+        "Ladda upp en CSV-fil",
+    ),
     ("wrong extension", "nki:import"): ("nki.exe", b"kommun;index\n", "Bara .xlsx-, .csv- och Kolada-.json-filer"),
     ("renamed MZ", "inquiries:dispatch"): ("offert.pdf", MZ, "offert.pdf är inte en riktig PDF-fil"),
     ("renamed MZ", "members:population_import"): ("folk.csv", MZ, "Filen är inte text i UTF-8 eller Windows-1252"),
@@ -120,9 +124,7 @@ def test_hostile_upload_refused(world, personas, settings, case, endpoint):
     media = settings.PRIVATE_MEDIA_ROOT
     before, files_before = snapshot(), sorted(media.rglob("*")) if media.exists() else []
     started = time.monotonic()
-    response = client.post(
-        spec.url(world), {**spec.data(world), spec.file_field: SimpleUploadedFile(name, content)}
-    )
+    response = client.post(spec.url(world), {**spec.data(world), spec.file_field: SimpleUploadedFile(name, content)})
     assert time.monotonic() - started < 5, "the upload was unpacked or read at length"
     assert response.status_code == 200
     assert message in response.content.decode()
