@@ -47,6 +47,7 @@ FORM_VIEWS = {
     "inquiries:edit",
     "inquiries:outcome",
     "inquiries:dispatch",
+    "nki:import",
     "overview:maturity:assessment_create",
     "overview:dialog:create",
     "overview:dialog:edit",
