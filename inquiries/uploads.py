@@ -17,6 +17,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A zip bomb: an Office file whose parts unpack to far more than any real document. Read from the
+# zip's directory, so nothing is unpacked to find out.
+OOXML_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+OOXML_MAX_COMPRESSION_RATIO = 250
 
 # extension → (content type, kind of check)
 ALLOWED = {
@@ -51,16 +55,26 @@ def _head_matches(kind: str, head: bytes) -> bool:
     return False
 
 
-def _ooxml_matches(upload: UploadedFile, part: str) -> bool:
+def _ooxml_infos(upload: UploadedFile) -> list[zipfile.ZipInfo] | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
+            return archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return None
     finally:
         upload.seek(0)
+
+
+def _ooxml_matches(infos: list[zipfile.ZipInfo] | None, part: str) -> bool:
+    names = [info.filename for info in infos or []]
     return "[Content_Types].xml" in names and any(n.startswith(part) for n in names)
+
+
+def _is_zip_bomb(infos: list[zipfile.ZipInfo]) -> bool:
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    return total > OOXML_MAX_UNCOMPRESSED_BYTES or total / packed > OOXML_MAX_COMPRESSION_RATIO
 
 
 def check_upload(upload: UploadedFile) -> str:
@@ -88,7 +102,13 @@ def check_upload(upload: UploadedFile) -> str:
     head = upload.read(16)
     upload.seek(0)
     if kind.startswith("ooxml:"):
-        ok = head.startswith(b"PK\x03\x04") and _ooxml_matches(upload, kind.split(":", 1)[1])
+        infos = _ooxml_infos(upload) if head.startswith(b"PK\x03\x04") else None
+        ok = _ooxml_matches(infos, kind.split(":", 1)[1])
+        if ok and _is_zip_bomb(infos):
+            raise ValidationError(
+                _("%(name)s unpacks to far more data than a document holds and was refused for safety.")
+                % {"name": name}
+            )
     else:
         ok = _head_matches(kind, head)
     if not ok:

@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     inquiry_filter = InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
     queryset = inquiry_filter.qs
-    if not request.GET.get("sort"):
+    if not queryset.ordered:  # no sort asked for, or one the filter refused
         queryset = queryset.order_by("-created_at", "-pk")
     page = Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

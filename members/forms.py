@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
@@ -202,6 +203,21 @@ class TwoFactorConfirmForm(forms.Form):
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
         if not self.device.verify_token(token):
+            raise forms.ValidationError(_("The code is wrong or too old. Enter the code your app shows now."))
+        return token
+
+
+class TwoFactorSetupForm(TwoFactorConfirmForm):
+    """Confirming a new, not yet saved device: checks the code without touching the database.
+
+    (A saved device's verify_token records throttling on failure, which would save the device.)
+    """
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        device = self.device
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
             raise forms.ValidationError(_("The code is wrong or too old. Enter the code your app shows now."))
         return token
 

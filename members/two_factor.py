@@ -1,4 +1,9 @@
-"""Turning two-step sign-in (an authenticator app, TOTP) on and off for one's own account."""
+"""Turning two-step sign-in (an authenticator app, TOTP) on and off for one's own account.
+
+Setting up writes nothing until the user proves the app works: the page keeps the new secret in
+the session (so reloading shows the same QR code) and the confirmed device is created only on a
+valid code. A GET never changes the database.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from .forms import TwoFactorConfirmForm
+from .forms import TwoFactorConfirmForm, TwoFactorSetupForm
+
+PENDING_KEY = "two_factor_pending_key"
 
 
 def _qr_data_uri(text: str) -> str:
@@ -27,13 +34,17 @@ def _qr_data_uri(text: str) -> str:
 def setup(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("members:account")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "authenticator"}
-    )
-    form = TwoFactorConfirmForm(request.POST or None, device=device)
+    key = request.session.get(PENDING_KEY)
+    if not (isinstance(key, str) and len(key) == 40):
+        key = request.session[PENDING_KEY] = default_key()  # 20 random bytes, hex
+    # Not saved: a device object only to build the QR code and check codes against.
+    device = TOTPDevice(user=request.user, key=key, name="authenticator", confirmed=False)
+    form = TwoFactorSetupForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        device.save()
+        del request.session[PENDING_KEY]
         messages.success(request, _("Two-step sign-in is on. Next time you sign in, give the code from your app."))
         return redirect("members:account")
     secret = base64.b32encode(device.bin_key).decode()

@@ -61,7 +61,8 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def _next_or_log(request: HttpRequest) -> str:
     """Back to the filtered log page the staff member came from, never off-site."""
     nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # Only a path on this site (a bare word would be taken for a URL name by redirect()).
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return nxt
     return reverse("outbox:log")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -191,11 +191,12 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     services.follow_up_set_done(follow_up=follow_up, done=done)
     messages.success(request, _("Marked as done.") if done else _("Opened again."))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site (a bare word would be taken for a URL name by redirect()).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = follow_up.entry.get_absolute_url()
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @access.staff_required

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from members.two_factor import PENDING_KEY
+
 from .conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +23,20 @@ def turn_on(user) -> TOTPDevice:
     page = client.get(reverse("members:two_factor_setup"))
     assert page.status_code == 200
     assert re.search(r'src="data:image/svg\+xml;base64,', page.content.decode())
-    device = TOTPDevice.objects.get(user=user)
+    # Showing the page writes nothing: the new secret waits in the session until confirmed.
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(reverse("members:two_factor_setup")).context["secret"] == page.context["secret"]
+    pending = TOTPDevice(user=user, key=client.session[PENDING_KEY])
     response = client.post(
-        reverse("members:two_factor_setup"), {"token": "000000" if code(device) != "000000" else "111111"}
+        reverse("members:two_factor_setup"), {"token": "000000" if code(pending) != "000000" else "111111"}
     )
     assert "Koden är fel eller för gammal" in response.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
-    device.throttling_failure_count = 0
-    device.throttling_failure_timestamp = None
-    device.save()
-    client.post(reverse("members:two_factor_setup"), {"token": code(device)})
-    device.refresh_from_db()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client.post(reverse("members:two_factor_setup"), {"token": code(pending)})
+    device = TOTPDevice.objects.get(user=user)
     assert device.confirmed
+    assert device.key == pending.key
+    assert PENDING_KEY not in client.session
     return device
 
 
