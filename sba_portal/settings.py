@@ -333,3 +333,29 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELER
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
 # An e-mail backend class that EMAIL_URL cannot name (e.g. a mail provider's API backend).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 - set from EMAIL_URL above
+
+# --- Benchmark -----------------------------------------------------------------------------------
+# bench/run.py serves a fixed "floor" page (sba_portal/floor.py) to compare each page against.
+# Off everywhere else; tests/conftest.py asserts it is off in the test suite.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
+# --- N+1 detection (test suite only) -------------------------------------------------------------
+# The suite sets ZEAL=true (pyproject.toml): django-zeal (a dev requirement) then raises on any N+1
+# query. Each request is checked on its own (the middleware, first, so one request's user lookup is
+# not counted against the next one); tests/conftest.py checks the code a test calls directly.
+if env.bool("ZEAL", default=False):
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    ZEAL_ALLOWLIST = [
+        # Signing several test clients in reads each one's session row: one read per sign-in.
+        {"model": "sessions.Session", "field": "get()"},
+        # One locked read per call of the service that sends an inquiry / allocates a reference;
+        # a test that sends or creates several inquiries repeats the call, not a per-row query.
+        {"model": "inquiries.Inquiry", "field": "get()"},
+        {"model": "inquiries.ReferenceCounter", "field": "get()"},
+        # The register loader's get_or_create per seeded agreement period: a fixed list of two.
+        {"model": "members.AgreementPeriod", "field": "get()"},
+        # The demo's idempotent update_or_create per KPI of a fixed, seeded list.
+        {"model": "overview.KpiTarget", "field": "get()"},
+    ]
