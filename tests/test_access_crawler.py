@@ -163,6 +163,9 @@ RULES: dict[str, Rule] = {
     "inquiries:export": Rule(ok=PORTAL, kwargs=lambda w: {"kind": "answers", "fmt": "csv"}),
     # --- nki (public to every signed-in portal user)
     "nki:index": Rule(ok=PORTAL),
+    "nki:import": Rule(ok=STAFF),
+    "nki:kommun": Rule(ok=PORTAL, kwargs=code_a),
+    "nki:area": Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}),
     # --- overview
     "overview:index": Rule(ok=STAFF),
     # A kommun user is sent on to their own kommun's page.

@@ -4,6 +4,7 @@ from digests import demo as digests_demo
 from inquiries import demo as inquiries_demo
 from members import demo as members_demo
 from members.services import kommuner_load
+from nki import demo as nki_demo
 from overview import demo as overview_demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         kommuner_load()
         logins = members_demo.load()
         inquiries_demo.load()
+        nki_demo.load()
         overview_demo.load()
         digests_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ as:"))

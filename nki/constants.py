@@ -1,0 +1,96 @@
+"""NKI's fixed rules in one place: grade bands, small-sample thresholds, size groups, factors.
+
+Service areas, method breaks, reference values and Kolada KPI ids are data (tables seeded by a
+migration, editable in admin); what is here is the reading rules that SKR publishes with Insikt
+(see BRIEF.md, "NKI facts the portal relies on"). Change a rule here and every page follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    code: str
+    lower: int  # inclusive lower bound on the NKI rounded to a whole number, as SKR publishes it
+    label: object  # lazy translation
+    css: str
+
+
+# ≥ 80 mycket högt, 70–79 högt, 62–69 godkänt, 50–61 lågt, < 50 mycket lågt. Highest first.
+GRADE_BANDS: tuple[GradeBand, ...] = (
+    GradeBand("very_high", 80, pgettext_lazy("NKI grade", "very high"), "nki-band-very-high"),
+    GradeBand("high", 70, pgettext_lazy("NKI grade", "high"), "nki-band-high"),
+    GradeBand("pass", 62, pgettext_lazy("NKI grade", "pass"), "nki-band-pass"),
+    GradeBand("low", 50, pgettext_lazy("NKI grade", "low"), "nki-band-low"),
+    GradeBand("very_low", 0, pgettext_lazy("NKI grade", "very low"), "nki-band-very-low"),
+)
+
+# Publication thresholds (number of answers behind a value).
+SHOW_MIN_ANSWERS = 7  # below this a value is greyed out with a word ("too few answers")
+RELIABLE_MIN_ANSWERS = 10  # SKR's Öppna jämförelser: below this a value is flagged as uncertain
+RANKING_MIN_ANSWERS = 20  # the NKI-totalt ranking: below this a kommun is not ranked
+
+# When no confidence interval is given, the margin of error of an NKI value is estimated from the
+# number of answers: 1.96 · SD / √n, with the spread of individual NKI answers assumed to be this
+# many index points (a conservative figure for 0–100 NKI scales). Explained on the kommun page.
+ASSUMED_ANSWER_SD = Decimal("22")
+Z_95 = Decimal("1.96")
+
+# A correlation needs at least this many kommuner to be shown at all.
+CORRELATION_MIN_KOMMUNER = 5
+
+# The national average is computed from the stored results when at least this many kommuner have
+# a value; otherwise the published reference value (Kolada national average) is used.
+NATIONAL_MIN_KOMMUNER = 100
+
+# "Biggest improvers": change over this many years, from values with at least SHOW_MIN_ANSWERS.
+IMPROVER_YEARS = 3
+IMPROVER_COUNT = 10
+
+
+@dataclass(frozen=True)
+class SizeGroup:
+    code: str
+    lower: int  # inclusive lower bound on the latest population
+    label: object
+
+
+# Similar kommuner = the same size group by the latest recorded population. Largest first.
+SIZE_GROUPS: tuple[SizeGroup, ...] = (
+    SizeGroup("large", 100_000, _("100 000 inhabitants or more")),
+    SizeGroup("medium_large", 50_000, _("50 000–99 999 inhabitants")),
+    SizeGroup("medium", 25_000, _("25 000–49 999 inhabitants")),
+    SizeGroup("small", 10_000, _("10 000–24 999 inhabitants")),
+    SizeGroup("very_small", 0, _("fewer than 10 000 inhabitants")),
+)
+
+
+@dataclass(frozen=True)
+class Factor:
+    field: str
+    label: object
+    headers: tuple[str, ...]  # header names in files (Swedish and English), compared normalised
+
+
+# The six service factors of the Insikt questionnaire, each reported as its own index.
+FACTORS: tuple[Factor, ...] = (
+    Factor("information", _("Information"), ("information", "info")),
+    Factor("tillganglighet", _("Accessibility"), ("tillgänglighet", "accessibility", "availability")),
+    Factor("bemotande", _("Treatment"), ("bemötande", "treatment", "attitude")),
+    Factor("kompetens", _("Competence"), ("kompetens", "competence")),
+    Factor("rattssakerhet", _("Legal certainty"), ("rättssäkerhet", "legal certainty", "rule of law")),
+    Factor("effektivitet", _("Efficiency"), ("effektivitet", "efficiency")),
+)
+FACTOR_FIELDS: tuple[str, ...] = tuple(f.field for f in FACTORS)
+
+# Import limits (besides settings.UPLOAD_MAX_BYTES for the file itself).
+XLSX_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a zip bomb expands far beyond this
+XLSX_MAX_COMPRESSION_RATIO = 250
+IMPORT_MAX_CELLS = 2_000_000
+IMPORT_PREVIEW_ROWS = 20

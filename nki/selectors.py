@@ -1,0 +1,505 @@
+"""Reads for the NKI pages, each in a fixed number of queries whatever the number of kommuner/years.
+
+NKI results are public: every portal user sees every kommun's results (BRIEF.md), so these
+selectors take no user. Contacts are not public; see `improvers()` for the one exception.
+
+Averages are plain means over kommuner (each kommun counts once, as in SKR's kommun average):
+- SBA average: over the kommuner that are SBA members today (the roster holds no history before
+  the current agreement period, so "members in that year" cannot be told reliably);
+- national average: over all kommuner in the store when at least NATIONAL_MIN_KOMMUNER have a
+  value, else the published reference value (Kolada), else none;
+- similar kommuner: the kommun's size group by its latest recorded population, the kommun itself
+  excluded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q
+
+from members.models import Contact, Kommun, Lan, Population
+
+from . import constants, stats
+from .models import MethodBreak, NkiResult, ReferenceValue, ServiceArea
+
+ONE = Decimal("0.1")
+
+
+def _round(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+# --- Building blocks -----------------------------------------------------------------------------
+
+
+def size_group(population: int | None) -> constants.SizeGroup | None:
+    if population is None:
+        return None
+    for group in constants.SIZE_GROUPS:
+        if population >= group.lower:
+            return group
+    return constants.SIZE_GROUPS[-1]
+
+
+def size_groups_by_kommun() -> dict[int, constants.SizeGroup]:
+    """Each kommun's size group by its latest recorded population (one query)."""
+    latest: dict[int, int] = {}
+    for kommun_id, population in Population.objects.order_by("kommun_id", "year").values_list(
+        "kommun_id", "population"
+    ):
+        latest[kommun_id] = population
+    return {kommun_id: size_group(population) for kommun_id, population in latest.items()}
+
+
+def member_ids() -> set[int]:
+    return set(Kommun.objects.members().values_list("pk", flat=True))
+
+
+def years_with_results(area: ServiceArea | None = None) -> list[int]:
+    queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
+    return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
+
+
+def areas_with_results() -> list[ServiceArea]:
+    """Areas that have at least one stored result, for the NKI navigation (one query)."""
+    return list(ServiceArea.objects.filter(Exists(NkiResult.objects.filter(area=OuterRef("pk")))))
+
+
+def _averages(queryset) -> dict[tuple[int, int], tuple[Decimal, int]]:
+    rows = queryset.values("year", "area_id").annotate(avg=Avg("nki"), n=Count("id")).order_by()
+    return {(row["year"], row["area_id"]): (_round(row["avg"]), row["n"]) for row in rows}
+
+
+def references(source: str, *, area_ids=None, years=None) -> dict[tuple[int, int], Decimal]:
+    queryset = ReferenceValue.objects.filter(source=source)
+    if area_ids is not None:
+        queryset = queryset.filter(area_id__in=area_ids)
+    if years is not None:
+        queryset = queryset.filter(year__in=years)
+    return {(r.year, r.area_id): r.value for r in queryset}
+
+
+@dataclass
+class Average:
+    value: Decimal | None
+    n: int = 0
+    from_reference: bool = False
+
+
+def national(
+    computed: dict[tuple[int, int], tuple[Decimal, int]], refs: dict[tuple[int, int], Decimal], key
+) -> Average:
+    """The computed national average if enough kommuner stand behind it, else the reference value."""
+    value, n = computed.get(key, (None, 0))
+    if value is not None and n >= constants.NATIONAL_MIN_KOMMUNER:
+        return Average(value, n)
+    if key in refs:
+        return Average(refs[key], 0, from_reference=True)
+    return Average(None, n)
+
+
+@dataclass
+class Cell:
+    """One NKI value with the words that go with it: grade band, small-sample flag."""
+
+    result: NkiResult | None
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.result.nki if self.result else None
+
+    @property
+    def answers(self) -> int | None:
+        return self.result.answers if self.result else None
+
+    @property
+    def factors(self) -> list[Decimal | None]:
+        return [getattr(self.result, f) if self.result else None for f in constants.FACTOR_FIELDS]
+
+    @property
+    def band(self):
+        return stats.grade_band(self.value)
+
+    @property
+    def flag(self) -> stats.SampleFlag:
+        return stats.sample_flag(self.answers)
+
+
+def competition_ranks(values: dict[int, Decimal]) -> dict[int, int]:
+    """Rank ids by value, highest first, ties sharing a rank (1, 2, 2, 4)."""
+    ordered = sorted(values.items(), key=lambda item: item[1], reverse=True)
+    ranks: dict[int, int] = {}
+    previous, previous_rank = None, 0
+    for position, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
+            previous, previous_rank = value, position
+        ranks[key] = previous_rank
+    return ranks
+
+
+# --- Overview ------------------------------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    kommun: Kommun
+    is_member: bool
+    size_group: constants.SizeGroup | None
+    cells: list[Cell]
+    rank: int | None = None
+
+
+@dataclass
+class Overview:
+    year: int | None
+    years: list[int]
+    areas: list[ServiceArea]
+    rows: list[OverviewRow]
+    sba: list[Average]
+    national: list[Average]
+    rank_area: ServiceArea | None
+    lans: list[Lan]
+    sort: str
+    members_ranked: int = 0
+
+
+def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = "", sort: str = "name") -> Overview:
+    """All kommuner with results for a year × the areas that have results that year.
+
+    Queries: years, areas, results (with kommun and län), today's members, populations,
+    national reference values, län for the filter — seven, whatever the data size.
+    """
+    years = years_with_results()
+    if year not in years:
+        year = years[0] if years else None
+    all_areas = list(ServiceArea.objects.all())
+    lans = list(Lan.objects.all())
+    if year is None:
+        return Overview(None, [], [], [], [], [], None, lans, sort)
+    results = list(NkiResult.objects.filter(year=year).select_related("kommun__lan"))
+    members = member_ids()
+    groups = size_groups_by_kommun()
+    refs = references(ReferenceValue.Source.NATIONAL, years=[year])
+
+    area_ids = {r.area_id for r in results}
+    areas = [a for a in all_areas if a.pk in area_ids]
+    by_kommun: dict[int, dict[int, NkiResult]] = defaultdict(dict)
+    kommuner: dict[int, Kommun] = {}
+    for result in results:
+        by_kommun[result.kommun_id][result.area_id] = result
+        kommuner[result.kommun_id] = result.kommun
+
+    def mean(ids) -> list[Average]:
+        out = []
+        for area in areas:
+            values = [by_kommun[k][area.pk].nki for k in ids if area.pk in by_kommun.get(k, {})]
+            out.append(Average(_round(sum(values) / len(values)) if values else None, len(values)))
+        return out
+
+    sba = mean(members)
+    computed = {(year, area.pk): (avg.value, avg.n) for area, avg in zip(areas, mean(kommuner), strict=True)}
+    national_row = [national(computed, refs, (year, area.pk)) for area in areas]
+
+    # Rank within SBA on the sorted area (or Totalt), only values with enough answers to be ranked.
+    sort_area_code = sort.lstrip("-")
+    rank_area = next((a for a in areas if a.code == sort_area_code), None) or next(
+        (a for a in areas if a.is_total), areas[0] if areas else None
+    )
+    ranks: dict[int, int] = {}
+    if rank_area is not None:
+        eligible = {
+            k: by_kommun[k][rank_area.pk].nki
+            for k in members
+            if rank_area.pk in by_kommun.get(k, {}) and stats.sample_flag(by_kommun[k][rank_area.pk].answers).ranked
+        }
+        ranks = competition_ranks(eligible)
+
+    rows = []
+    for kommun_id, kommun in kommuner.items():
+        group = groups.get(kommun_id)
+        if scope == "members" and kommun_id not in members:
+            continue
+        if scope == "non_members" and kommun_id in members:
+            continue
+        if lan and kommun.lan.code != lan:
+            continue
+        if size and (group is None or group.code != size):
+            continue
+        cells = [Cell(by_kommun[kommun_id].get(area.pk)) for area in areas]
+        rows.append(OverviewRow(kommun, kommun_id in members, group, cells, ranks.get(kommun_id)))
+
+    rows.sort(key=lambda r: r.kommun.name)
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "rank":
+        rows.sort(key=lambda r: (r.rank is None, r.rank or 0))
+    elif key in {a.code for a in areas}:
+        index = next(i for i, a in enumerate(areas) if a.code == key)
+        present = [r for r in rows if r.cells[index].value is not None]
+        missing = [r for r in rows if r.cells[index].value is None]
+        present.sort(key=lambda r: r.cells[index].value, reverse=descending)
+        rows = present + missing
+    elif key == "name" and descending:
+        rows.reverse()
+    return Overview(year, years, areas, rows, sba, national_row, rank_area, lans, sort, len(ranks))
+
+
+# --- Kommun page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    cell: Cell
+    sba: Average
+    national: Average
+    similar: Average
+    change: stats.Change | None
+    method_break: MethodBreak | None
+    interval: stats.Interval | None
+
+
+@dataclass
+class AreaTrend:
+    area: ServiceArea
+    points: list[TrendPoint]
+
+    @property
+    def latest(self) -> TrendPoint:
+        return self.points[-1]
+
+
+@dataclass
+class KommunNki:
+    kommun: Kommun
+    size_group: constants.SizeGroup | None
+    similar_count: int
+    trends: list[AreaTrend]
+    is_member: bool = False
+    breaks: list[MethodBreak] = field(default_factory=list)
+
+
+def kommun_nki(*, kommun: Kommun) -> KommunNki:
+    """The kommun's values per area and year against SBA, national and similar kommuner.
+
+    Queries: areas, the kommun's results, today's members, populations, three averages (SBA,
+    national, similar), national reference values, method breaks — nine, whatever the data size.
+    """
+    areas = {a.pk: a for a in ServiceArea.objects.all()}
+    results = list(NkiResult.objects.filter(kommun=kommun).order_by("year"))
+    members = member_ids()
+    groups = size_groups_by_kommun()
+    group = groups.get(kommun.pk)
+    similar_ids = [k for k, g in groups.items() if group is not None and g == group and k != kommun.pk]
+    area_ids = {r.area_id for r in results}
+    base = NkiResult.objects.filter(area_id__in=area_ids)
+    sba_avg = _averages(base.filter(kommun_id__in=members))
+    national_avg = _averages(base)
+    similar_avg = _averages(base.filter(kommun_id__in=similar_ids)) if similar_ids else {}
+    refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids)
+    breaks = {(b.area_id, b.year): b for b in MethodBreak.objects.filter(area_id__in=area_ids)}
+
+    by_area: dict[int, list[NkiResult]] = defaultdict(list)
+    for result in results:
+        by_area[result.area_id].append(result)
+    trends = []
+    for area_id in sorted(by_area, key=lambda pk: (areas[pk].order, areas[pk].code)):
+        points: list[TrendPoint] = []
+        previous: TrendPoint | None = None
+        for result in by_area[area_id]:
+            key = (result.year, area_id)
+            current_interval = stats.interval(result.nki, result.answers, result.ci_low, result.ci_high)
+            method_break = breaks.get((area_id, result.year))
+            change = None
+            if previous is not None and previous.year == result.year - 1 and method_break is None:
+                change = stats.change(previous.interval, current_interval, result.nki - previous.cell.value)
+            sba_value, sba_n = sba_avg.get(key, (None, 0))
+            similar_value, similar_n = similar_avg.get(key, (None, 0))
+            point = TrendPoint(
+                result.year,
+                Cell(result),
+                Average(sba_value, sba_n),
+                national(national_avg, refs, key),
+                Average(similar_value, similar_n),
+                change,
+                method_break,
+                current_interval,
+            )
+            points.append(point)
+            previous = point
+        trends.append(AreaTrend(areas[area_id], points))
+    used_breaks = [b for b in breaks.values() if any(t.area.pk == b.area_id for t in trends)]
+    return KommunNki(kommun, group, len(similar_ids), trends, kommun.pk in members, used_breaks)
+
+
+def chart_data(data: KommunNki, labels: dict[str, str]) -> dict:
+    """The JSON the chart script reads: one chart per area, the kommun against the averages."""
+    charts = []
+    for trend in data.trends:
+        years = [p.year for p in trend.points]
+
+        def series(getter, points=trend.points):
+            return [None if (v := getter(p)) is None else float(v) for p in points]
+
+        charts.append(
+            {
+                "id": f"nki-chart-{trend.area.code}",
+                "title": trend.area.name,
+                "years": years,
+                "breaks": [p.year for p in trend.points if p.method_break],
+                "series": [
+                    {"label": data.kommun.name, "data": series(lambda p: p.cell.value), "main": True},
+                    {"label": labels["sba"], "data": series(lambda p: p.sba.value)},
+                    {"label": labels["national"], "data": series(lambda p: p.national.value)},
+                    {"label": labels["similar"], "data": series(lambda p: p.similar.value)},
+                ],
+            }
+        )
+    return {"charts": charts, "breakLabel": labels["break"]}
+
+
+# --- Area page -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FactorCorrelation:
+    factor: constants.Factor
+    correlation: stats.Correlation
+
+    @property
+    def strength(self):
+        return stats.correlation_strength(self.correlation.r)
+
+
+@dataclass
+class Improver:
+    kommun: Kommun
+    from_year: int
+    from_value: Decimal
+    to_value: Decimal
+    delta: Decimal
+    is_member: bool
+    contacts: list[Contact]
+
+
+@dataclass
+class AreaPage:
+    area: ServiceArea
+    year: int | None
+    years: list[int]
+    rows: list[tuple[Kommun, bool, Cell, int | None]]
+    sba: Average
+    national: Average
+    correlations: list[FactorCorrelation]
+    improvers: list[Improver]
+    correlation_n: int = 0
+
+
+def correlations(results: list[NkiResult]) -> list[FactorCorrelation]:
+    """Pearson's r of each factor index with NKI across kommuner, values with ≥ 7 answers only."""
+    usable = [r for r in results if not stats.sample_flag(r.answers).greyed]
+    out = []
+    for factor in constants.FACTORS:
+        pairs = [(getattr(r, factor.field), r.nki) for r in usable if getattr(r, factor.field) is not None]
+        out.append(FactorCorrelation(factor, stats.pearson(pairs)))
+    return out
+
+
+def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
+    """One area and year: every kommun's value, factor correlations and the biggest improvers.
+
+    Queries: years, results of the year, today's members, national reference, earlier results,
+    the improvers' NKI contacts — six, whatever the data size.
+    """
+    years = years_with_results(area)
+    if year not in years:
+        year = years[0] if years else None
+    if year is None:
+        return AreaPage(area, None, [], [], Average(None), Average(None), [], [])
+    results = list(NkiResult.objects.filter(area=area, year=year).select_related("kommun"))
+    members = member_ids()
+    refs = references(ReferenceValue.Source.NATIONAL, area_ids=[area.pk], years=[year])
+
+    ranks = competition_ranks(
+        {r.kommun_id: r.nki for r in results if r.kommun_id in members and stats.sample_flag(r.answers).ranked}
+    )
+    rows = sorted(
+        ((r.kommun, r.kommun_id in members, Cell(r), ranks.get(r.kommun_id)) for r in results),
+        key=lambda row: (-row[2].value, row[0].name),
+    )
+    member_values = [r.nki for r in results if r.kommun_id in members]
+    sba = Average(_round(sum(member_values) / len(member_values)) if member_values else None, len(member_values))
+    all_values = [r.nki for r in results]
+    computed = {(year, area.pk): (_round(sum(all_values) / len(all_values)), len(all_values))} if all_values else {}
+    return AreaPage(
+        area,
+        year,
+        years,
+        rows,
+        sba,
+        national(computed, refs, (year, area.pk)),
+        correlations(results),
+        improvers(area=area, year=year, current=results, members=members),
+    )
+
+
+def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members: set[int]) -> list[Improver]:
+    """The SBA members whose NKI rose most since IMPROVER_YEARS before `year` (or their earliest
+    value in that window), values with at least SHOW_MIN_ANSWERS only, each with its NKI contact.
+
+    Members only: they are the network SBA connects, and the portal holds contacts for them.
+
+    Contact visibility: contacts are kommun-private (members.access), but the issue asks for the
+    improvers' NKI contact "so a kommun knows whom to call". So every portal user sees, for these
+    kommuner only, the name and e-mail of the contacts with the NKI role (primary first) — no
+    other role, no phone or notes. Two queries.
+    """
+    since = year - constants.IMPROVER_YEARS
+    earlier: dict[int, NkiResult] = {}
+    for result in NkiResult.objects.filter(area=area, year__gte=since, year__lt=year).order_by("-year"):
+        if not stats.sample_flag(result.answers).greyed:
+            earlier[result.kommun_id] = result  # ends on the earliest year in the window
+    found = []
+    for result in current:
+        before = earlier.get(result.kommun_id)
+        if result.kommun_id not in members or before is None or stats.sample_flag(result.answers).greyed:
+            continue
+        delta = result.nki - before.nki
+        if delta > 0:
+            found.append(
+                Improver(result.kommun, before.year, before.nki, result.nki, delta, result.kommun_id in members, [])
+            )
+    found.sort(key=lambda i: (-i.delta, i.kommun.name))
+    found = found[: constants.IMPROVER_COUNT]
+    contacts: dict[int, list[Contact]] = defaultdict(list)
+    for contact in (
+        Contact.objects.filter(Q(kommun_id__in=[i.kommun.pk for i in found]), role=Contact.Role.NKI)
+        .only("kommun_id", "name", "email", "is_primary", "role")
+        .order_by("-is_primary", "name")
+    ):
+        contacts[contact.kommun_id].append(contact)
+    for improver in found:
+        improver.contacts = contacts.get(improver.kommun.pk, [])
+    return found
+
+
+# --- Panel on the kommun page --------------------------------------------------------------------
+
+
+def kommun_panel(*, kommun: Kommun) -> dict | None:
+    """The kommun's latest NKI per area against the SBA average (three queries), or None."""
+    latest = NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True)[:1]
+    latest = latest[0] if latest else None
+    if latest is None:
+        return None
+    results = list(NkiResult.objects.filter(kommun=kommun, year=latest).select_related("area"))
+    members = Kommun.objects.members().values("pk")
+    sba = _averages(NkiResult.objects.filter(year=latest, kommun_id__in=members))
+    rows = [
+        (r.area, Cell(r), sba.get((latest, r.area_id), (None, 0))[0])
+        for r in sorted(results, key=lambda r: (r.area.order, r.area.code))
+    ]
+    return {"kommun": kommun, "year": latest, "rows": rows}
