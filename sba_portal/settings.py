@@ -358,4 +358,9 @@ if env.bool("ZEAL", default=False):
         {"model": "members.AgreementPeriod", "field": "get()"},
         # The demo's idempotent update_or_create per KPI of a fixed, seeded list.
         {"model": "overview.KpiTarget", "field": "get()"},
+        # Test helpers fetch one fixture row by its natural key per call (kommun by code, an NKI
+        # area or result by kommun, year and area); views fetch these one at a time, by URL.
+        {"model": "members.Kommun", "field": "get()"},
+        {"model": "nki.ServiceArea", "field": "get()"},
+        {"model": "nki.NkiResult", "field": "get()"},
     ]
