@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://… python bench/digests.py
 
 Builds the region: the kommun register and roster, for every member kommun two users and a full set
-of contacts, 10 staff users. Then, for each digest kind, builds and renders every recipient's digest
+of contacts, 10 staff users, and 40 inquiries each sent to 10 members (answered, open, due within
+two days, overdue, forwarded with feedback). Then, for each digest kind, builds and renders every recipient's digest
 as the schedule would (dry run: nothing is written or sent).
 """
 
@@ -59,6 +60,55 @@ def build_region() -> None:
     users += [User(email=f"staff{n}@bench.example", role=User.Role.STAFF, password="!") for n in range(10)]
     User.objects.bulk_create(users)
     Contact.objects.bulk_create(contacts)
+    build_inquiries()
+
+
+def build_inquiries() -> None:
+    """40 inquiries, each to 10 member kommuner, with answers, deadlines and feedback spread out."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from inquiries.models import Answer, Dispatch, Inquiry
+
+    rng = random.Random(5)
+    now, today = timezone.now(), timezone.localdate()
+    members = list(Kommun.objects.members())
+    dispatches, answers = [], []
+    for n in range(40):
+        deadline = today + datetime.timedelta(days=rng.randint(-20, 10))
+        inquiry = Inquiry.objects.create(
+            reference=f"SBA-2099-{n + 1:04d}",
+            code_name=f"Bench {n}",
+            investor_name="Bench AB",
+            description="Bench",
+            answer_deadline=deadline,
+            status=Inquiry.Status.SENT,
+            sent_at=now - datetime.timedelta(days=14),
+        )
+        for kommun in rng.sample(members, k=min(10, len(members))):
+            forwarded = rng.random() < 0.2
+            dispatches.append(
+                Dispatch(
+                    inquiry=inquiry,
+                    kommun=kommun,
+                    deadline=deadline,
+                    sent_at=now - datetime.timedelta(days=14),
+                    forwarded_at=now - datetime.timedelta(days=3) if forwarded else None,
+                    feedback="Tack!" if forwarded else "",
+                    feedback_at=now - datetime.timedelta(days=3) if forwarded else None,
+                )
+            )
+    Dispatch.objects.bulk_create(dispatches)
+    for dispatch in Dispatch.objects.filter(inquiry__code_name__startswith="Bench"):
+        if rng.random() < 0.6:
+            answers.append(
+                Answer(
+                    dispatch=dispatch, decision=Answer.Decision.INTERESTED, answered_at=now - datetime.timedelta(days=5)
+                )
+            )
+    Answer.objects.bulk_create(answers)
 
 
 def main() -> None:

@@ -17,3 +17,6 @@ REQUIRED_CONTACT_ROLES = (
 )
 MEMBERSHIP_ENDING_WITHIN_DAYS = 120
 LIST_LIMIT = 20  # rows a section lists before "and N more"
+DEADLINE_REMINDER_DAYS = 2  # deadline_daily: inquiries due within this many days without an answer
+CLOSING_WITHIN_DAYS = 7  # staff digest: inquiries whose answer deadline comes within a week …
+FEW_ANSWERS_SHARE = 0.5  # … with fewer than half of the kommuner answered

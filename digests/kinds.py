@@ -40,7 +40,7 @@ DIGEST_KINDS = [
         description=_("In the morning, when an inquiry to your kommun is due within two days without an answer."),
         cadence=periods.DAY,
         audiences=frozenset({KOMMUN, CONTACT}),
-        recipients=recipients.kommun_recipients,
+        recipients=recipients.inquiry_contact_recipients,
         title=_("SBA deadline reminder"),
     ),
 ]

@@ -106,6 +106,22 @@ def kommun_recipients(period: Period) -> list[Recipient]:
     return _dedupe([_from_user(u) for u in users] + _from_contacts(contacts, _users_by_email(contacts)))
 
 
+def inquiry_contact_recipients(period: Period) -> list[Recipient]:
+    """Each member kommun's näringslivschef and investment contacts with an e-mail address (every
+    one of the roles, as the inquiries' own e-mails go to them), as their user where they have a
+    login in that kommun. Two queries."""
+    contacts = list(
+        Contact.objects.filter(
+            kommun__in=Kommun.objects.members(period.end),
+            role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
+        )
+        .exclude(email="")
+        .select_related("kommun")
+        .order_by("kommun__name", "role", "-is_primary", "name")
+    )
+    return _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
+
+
 def staff_recipients(period: Period) -> list[Recipient]:
     """Active Invest Stockholm staff. One query."""
     staff = User.objects.filter(is_active=True).filter(Q(role=User.Role.STAFF) | Q(is_superuser=True))

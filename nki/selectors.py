@@ -506,3 +506,35 @@ def kommun_panel(*, kommun: Kommun) -> dict | None:
         for r in sorted(results, key=lambda r: (r.area.order, r.area.code))
     ]
     return {"kommun": kommun, "year": latest, "rows": rows}
+
+
+# --- Region averages (for the overview and digests) ----------------------------------------------
+
+
+@dataclass
+class AreaAverages:
+    area: ServiceArea
+    sba: Average
+    national: Average
+
+
+def region_averages(*, until_year: int | None = None) -> dict:
+    """The SBA and national average per area for the latest year with results (up to
+    `until_year`), computed as on the overview page: {"year": int | None, "rows": [AreaAverages]}.
+
+    Five queries: years, SBA averages, averages of all kommuner, national reference values, areas.
+    """
+    years = [y for y in years_with_results() if until_year is None or y <= until_year]
+    if not years:
+        return {"year": None, "rows": []}
+    year = years[0]
+    base = NkiResult.objects.filter(year=year)
+    sba = _averages(base.filter(kommun_id__in=Kommun.objects.members().values("pk")))
+    everyone = _averages(base)
+    refs = references(ReferenceValue.Source.NATIONAL, years=[year])
+    rows = [
+        AreaAverages(area, Average(*sba.get((year, area.pk), (None, 0))), national(everyone, refs, (year, area.pk)))
+        for area in ServiceArea.objects.all()
+        if (year, area.pk) in everyone
+    ]
+    return {"year": year, "rows": rows}

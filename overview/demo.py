@@ -50,6 +50,7 @@ KPI_TARGETS_2025_2028 = [
     ("inquiries_sent", "Förfrågningar skickade till kommunerna", "Inquiries sent to the kommuner", 200, "st", True),
     ("answer_rate", "Svarsfrekvens på förfrågningar", "Answer rate on inquiries", 80, "%", True),
     ("establishments", "Etableringar i SBA-området", "Establishments in the SBA area", 40, "st", True),
+    ("jobs", "Planerade arbetstillfällen i etableringarna", "Planned jobs in the establishments", 2000, "st", True),
     ("nki_sba", "NKI totalt för SBA", "NKI total for SBA", 76, "", True),
 ]
 

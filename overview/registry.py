@@ -1,10 +1,10 @@
 """Plug-in points for figures that come from the feature apps (inquiries, nki).
 
-overview/ stands above inquiries/ and nki/, but those apps land on their own branches. Every place
-where the overview needs one of their figures asks a registry here; the feature's function is
-registered in one line (see overview/integrations.py), and until then the page says "not available
-yet" instead of guessing. Each registered function must use a fixed number of queries, whatever the
-number of kommuner it is asked about.
+overview/ stands above inquiries/ and nki/. Every place where the overview needs one of their
+figures asks a registry here; overview/integrations.py registers the functions (from
+overview/inquiry_figures.py and overview/nki_figures.py). A key nobody registered shows as
+"not measured in the portal" instead of a guess. Each registered function must use a fixed
+number of queries, whatever the number of kommuner it is asked about.
 
 - evidence:      key → fn(kommun_ids) → {kommun_id: Evidence}       (maturity criteria)
 - map_measures:  key → MapMeasure (values per kommun, classes, legend) (staff overview map)

@@ -130,7 +130,8 @@ def test_overview_keeps_a_fixed_number_of_queries(staff, django_assert_max_num_q
     client.get(url)
     # session, user, members (map), map levels, members per län, kommun count, current period,
     # members by last contact, open follow-ups + their kommuner, members + levels for the
-    # distribution, session save: the same whatever the number of assessments and entries.
+    # distribution, the panels (open inquiries, answers awaited, NKI years), session save: the same
+    # whatever the number of assessments and entries.
     with django_assert_max_num_queries(15) as few:
         client.get(url)
     _lots_of_data(staff, 40)

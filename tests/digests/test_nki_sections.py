@@ -1,0 +1,72 @@
+"""Digest sections from nki: new results in the kommun weekly, NKI movement in the quarterly report."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from digests import services
+from digests.constants import KOMMUN_WEEKLY, MEMBER_QUARTERLY
+from nki.models import NkiImport, NkiResult, ServiceArea
+from outbox.models import Message
+
+from .conftest import full_contacts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def nki_week(kommun_a, kommun_b, user_a, user_b, week):
+    """Imported last week: Flen totalt 2025 74.0 (30 answers) and bygglov 2025 58.5 (6 answers).
+    Imported long ago: Flen totalt 2024 72.5. Värmdö: totalt 2025 81.2, imported last week."""
+    full_contacts(kommun_a, "flen")
+    full_contacts(kommun_b, "varmdo")
+    total = ServiceArea.objects.get(code="totalt")
+    bygglov = ServiceArea.objects.get(code="bygglov")
+    fresh = NkiImport.objects.create(kind=NkiImport.Kind.XLSX, file_name="nki-2025.xlsx", file_hash="a" * 64)
+    old = NkiImport.objects.create(kind=NkiImport.Kind.XLSX, file_name="nki-2024.xlsx", file_hash="b" * 64)
+    in_week = timezone.make_aware(datetime.datetime.combine(week.start + datetime.timedelta(days=1), datetime.time(9)))
+    NkiImport.objects.filter(pk=fresh.pk).update(imported_at=in_week)
+    NkiImport.objects.filter(pk=old.pk).update(imported_at=in_week - datetime.timedelta(days=200))
+    for kommun, area, year, nki, answers, source in [
+        (kommun_a, total, 2025, "74.0", 30, fresh),
+        (kommun_a, bygglov, 2025, "58.5", 6, fresh),
+        (kommun_a, total, 2024, "72.5", 35, old),
+        (kommun_b, total, 2025, "81.2", 50, fresh),
+    ]:
+        NkiResult.objects.create(
+            kommun=kommun, area=area, year=year, nki=Decimal(nki), answers=answers, nki_import=source
+        )
+
+
+def test_kommun_digest_lists_its_new_nki_results_only(nki_week, user_a, user_b, week):
+    services.digests_send(kind=KOMMUN_WEEKLY, period=week)
+    flen = Message.objects.get(kind=KOMMUN_WEEKLY, to=user_a.email).body_text
+    assert "Nya NKI-resultat" in flen
+    assert "Totalt 2025: NKI 74,0 (högt), 30 svar" in flen
+    assert "Bygglov 2025: NKI 58,5 (lågt), 6 svar, för få svar" in flen
+    assert "2024" not in flen.split("Nya NKI-resultat", 1)[1].split("##", 1)[0]  # imported long ago
+    assert "81,2" not in flen and "Värmdö" not in flen
+    varmdo = Message.objects.get(kind=KOMMUN_WEEKLY, to=user_b.email).body_text
+    assert "Totalt 2025: NKI 81,2 (mycket högt)" in varmdo and "74,0" not in varmdo
+
+
+def test_kommun_digest_nki_in_english(nki_week, user_a, week):
+    user_a.language = "en"
+    user_a.save()
+    services.digests_send(kind=KOMMUN_WEEKLY, period=week)
+    body = Message.objects.get(kind=KOMMUN_WEEKLY, to=user_a.email).body_text
+    assert "New NKI results" in body and "Total 2025: NKI 74.0 (high), 30 answers" in body
+
+
+def test_quarterly_report_shows_nki_movement(nki_week, kommun_a):
+    from digests import periods
+
+    quarter = periods.quarter(2026, 1)  # results up to 2026: the 2025 figure is the latest
+    services.digests_send(kind=MEMBER_QUARTERLY, period=quarter)
+    body = Message.objects.get(kind=MEMBER_QUARTERLY, to="kso@flen.example").body_text
+    assert "NKI totalt 2025: 74,0 (högt). Upp 1,5 från året innan. Baserat på 30 svar." in body
+    assert "81,2" not in body
+    varmdo = Message.objects.get(kind=MEMBER_QUARTERLY, to="kso@varmdo.example").body_text
+    assert "NKI totalt 2025: 81,2 (mycket högt)." in varmdo and "från året innan" not in varmdo
