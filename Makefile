@@ -39,8 +39,9 @@ messages: $(VENV)/.installed-dev
 	DEBUG=true $(PY) manage.py makemessages -l sv -l en --no-obsolete --ignore='members/*' --ignore='inquiries/*' --ignore='nki/*' --ignore='overview/*' --ignore='outbox/*' --ignore='digests/*' --ignore='.venv/*' --ignore='static/vendor/*'
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
+## make bench: the benchmark (PostgreSQL + wrk; docs/PERFORMANCE.md), e.g. BENCH_ARGS="--runs 3"
 bench: $(VENV)/.installed-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

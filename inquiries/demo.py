@@ -136,11 +136,11 @@ def _profiles_and_sites(rng: random.Random, sectors: list[Sector], today: dateti
             )
             if kommun.code in DEMO_SECTORS:
                 wanted, strong = DEMO_SECTORS[kommun.code]
-                profile.wanted_sectors.set([s for s in sectors if s.code in wanted])
-                profile.strong_sectors.set([s for s in sectors if s.code in strong])
+                profile.wanted_sectors.add(*[s for s in sectors if s.code in wanted])
+                profile.strong_sectors.add(*[s for s in sectors if s.code in strong])
             else:
-                profile.wanted_sectors.set(rng.sample(sectors, 3))
-                profile.strong_sectors.set(rng.sample(sectors, 2))
+                profile.wanted_sectors.add(*rng.sample(sectors, 3))
+                profile.strong_sectors.add(*rng.sample(sectors, 2))
         if kommun.pk in with_sites:
             continue
         if kommun.code in DEMO_SITES:
@@ -192,7 +192,7 @@ def _answer(dispatch: Dispatch, decision: str, rng: random.Random, user: User | 
             answered_at=answered_at,
             answered_by=user,
         )
-        answer.proposed_sites.set(Site.objects.filter(kommun=dispatch.kommun)[:1])
+        answer.proposed_sites.add(*Site.objects.filter(kommun=dispatch.kommun)[:1])  # a fresh answer: add, no read
     else:
         answer = Answer.objects.create(
             dispatch=dispatch,
@@ -217,6 +217,7 @@ def load() -> None:
     kommun_users = {u.kommun_id: u for u in User.objects.filter(role=User.Role.KOMMUN)}
     demo_ids = set(Kommun.objects.filter(code__in=[FLEN, VARMDO]).values_list("pk", flat=True))
     profiles = selectors.member_profiles()
+    kommuner = Kommun.objects.in_bulk([p.kommun_id for p in profiles])  # one query, not one per dispatch
     by_code = {s.code: s for s in sectors}
     for code_name, investor, sector, status, req, days, fate in INQUIRIES:
         if Inquiry.objects.filter(code_name=code_name).exists():
@@ -259,7 +260,7 @@ def load() -> None:
         for rating in chosen:
             dispatch = Dispatch.objects.create(
                 inquiry=inquiry,
-                kommun_id=rating.kommun_id,
+                kommun=kommuner[rating.kommun_id],
                 deadline=deadline,
                 match_class=rating.match_class,
                 match_snapshot=rating.as_json(),

@@ -13,7 +13,8 @@ import datetime
 import statistics
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members import access
@@ -73,18 +74,26 @@ def get_inquiry_for_staff_or_404(user, pk: int) -> Inquiry:
 # --- Staff list ----------------------------------------------------------------------------------
 
 
+def _count_per_inquiry(queryset: QuerySet, path: str) -> Coalesce:
+    """COUNT of `queryset` rows whose `path` is the outer inquiry, as a correlated subquery."""
+    counted = queryset.filter(**{path: OuterRef("pk")}).order_by().values(path).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def inquiry_list(*, user) -> QuerySet[Inquiry]:
-    """Inquiries with sector, responsible and counts of dispatches and answers (one query)."""
+    """Inquiries with sector, responsible and counts of dispatches and answers (one query).
+
+    The counts are correlated subqueries (index lookups per row shown), not a GROUP BY over every
+    dispatch and answer: a page of the list costs the same after ten years of inquiries.
+    """
     return (
         inquiries_visible_to(user)
         .select_related("sector", "responsible")
         .annotate(
-            dispatch_count=Count("dispatches", distinct=True),
-            answer_count=Count("dispatches__answer", distinct=True),
-            interested_count=Count(
-                "dispatches__answer",
-                filter=Q(dispatches__answer__decision=Answer.Decision.INTERESTED),
-                distinct=True,
+            dispatch_count=_count_per_inquiry(Dispatch.objects.all(), "inquiry"),
+            answer_count=_count_per_inquiry(Answer.objects.all(), "dispatch__inquiry"),
+            interested_count=_count_per_inquiry(
+                Answer.objects.filter(decision=Answer.Decision.INTERESTED), "dispatch__inquiry"
             ),
         )
     )

@@ -169,8 +169,8 @@ class Overview:
 def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = "", sort: str = "name") -> Overview:
     """All kommuner with results for a year × the areas that have results that year.
 
-    Queries: years, areas, results (with kommun and län), today's members, populations,
-    national reference values, län for the filter — seven, whatever the data size.
+    Queries: years, areas, results, their kommuner (with län), today's members, populations,
+    national reference values, län for the filter — eight, whatever the data size.
     """
     years = years_with_results()
     if year not in years:
@@ -179,7 +179,10 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
     lans = list(Lan.objects.all())
     if year is None:
         return Overview(None, [], [], [], [], [], None, lans, sort)
-    results = list(NkiResult.objects.filter(year=year).select_related("kommun__lan"))
+    # The kommuner (with län) once each, not once per result: 290 × 8 results would otherwise build
+    # a Kommun and a Län object per value (most of this page's time at the region's size).
+    results = list(NkiResult.objects.filter(year=year))
+    kommun_by_id = Kommun.objects.select_related("lan").in_bulk({r.kommun_id for r in results})
     members = member_ids()
     groups = size_groups_by_kommun()
     refs = references(ReferenceValue.Source.NATIONAL, years=[year])
@@ -190,7 +193,7 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
     kommuner: dict[int, Kommun] = {}
     for result in results:
         by_kommun[result.kommun_id][result.area_id] = result
-        kommuner[result.kommun_id] = result.kommun
+        result.kommun = kommuner[result.kommun_id] = kommun_by_id[result.kommun_id]
 
     def mean(ids) -> list[Average]:
         out = []

@@ -138,9 +138,9 @@ def _load_dialog(rng: random.Random, staff: list[User]) -> None:
                 internal_notes="Intern anteckning: kommunen vill ha fler förfrågningar inom logistik.",
                 created_by=staff[0],
             )
-            entry.kommuner.set([kommun])
-            entry.contacts.set(rng.sample(contacts.get(kommun.pk, []), k=min(2, len(contacts.get(kommun.pk, [])))))
-            entry.staff.set(rng.sample(staff, k=1))
+            entry.kommuner.add(kommun)
+            entry.contacts.add(*rng.sample(contacts.get(kommun.pk, []), k=min(2, len(contacts.get(kommun.pk, [])))))
+            entry.staff.add(*rng.sample(staff, k=1))
             if rng.random() < 0.4:
                 FollowUp.objects.create(
                     entry=entry,
@@ -162,8 +162,8 @@ def _load_dialog(rng: random.Random, staff: list[User]) -> None:
             internal_notes="Intern: följ upp kommuner som inte kom.",
             created_by=staff[0],
         )
-        entry.kommuner.set(rng.sample(members, k=min(20, len(members))) + [k for k in members if k.code == "0482"])
-        entry.staff.set(staff)
+        entry.kommuner.add(*rng.sample(members, k=min(20, len(members))) + [k for k in members if k.code == "0482"])
+        entry.staff.add(*staff)
 
 
 def _load_kpis() -> None:

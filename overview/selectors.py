@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,11 +52,24 @@ def latest_assessments(*, on: datetime.date | None = None) -> QuerySet[MaturityA
 
 
 def levels_by_kommun(kommun_ids: list[int] | None = None, *, on: datetime.date | None = None) -> dict:
-    """{(kommun_id, track): level} from the latest assessments (one query)."""
-    queryset = latest_assessments(on=on)
-    if kommun_ids is not None:
-        queryset = queryset.filter(kommun_id__in=kommun_ids)
-    return {(k, t): level for k, t, level in queryset.values_list("kommun_id", "track", "level")}
+    """{(kommun_id, track): level} from the latest assessments (one query).
+
+    Driven by the kommuner, not the assessments: one index lookup (kommun, track, submitted_at)
+    per kommun and track, so the cost does not grow with years of assessment history.
+    """
+    kommuner = Kommun.objects.all() if kommun_ids is None else Kommun.objects.filter(pk__in=kommun_ids)
+    latest = {}
+    for track in Track.values:
+        candidates = MaturityAssessment.objects.filter(kommun=OuterRef("pk"), track=track)
+        if on is not None:
+            candidates = candidates.filter(submitted_at__date__lte=on)
+        latest[f"level_{track}"] = Subquery(candidates.order_by("-submitted_at", "-pk").values("level")[:1])
+    levels = {}
+    for row in kommuner.order_by().annotate(**latest).values("pk", *latest):
+        for track in Track.values:
+            if row[f"level_{track}"] is not None:
+                levels[(row["pk"], track)] = row[f"level_{track}"]
+    return levels
 
 
 def at_least(level: str | None, floor: str) -> bool:
@@ -337,10 +350,15 @@ def days_since(day: datetime.date | None, today: datetime.date | None = None) ->
 
 
 def members_without_contact(*, days: int | None = None) -> list[Kommun]:
-    """Members with no dialog entry in the last `days` days (setting DIALOG_NO_CONTACT_DAYS)."""
+    """Members with no dialog entry in the last `days` days (setting DIALOG_NO_CONTACT_DAYS).
+
+    The members met recently are excluded first (entries since then, by the date index), so the
+    last-contact aggregate only runs over the few members left, not over years of dialog.
+    """
     days = days if days is not None else settings.DIALOG_NO_CONTACT_DAYS
     since = timezone.localdate() - datetime.timedelta(days=days)
-    return [k for k in members_by_contact() if k.last_contact is None or k.last_contact < since]
+    met_since = DialogEntry.kommuner.through.objects.filter(kommun=OuterRef("pk"), dialogentry__date__gte=since)
+    return list(members_by_contact().exclude(Exists(met_since)))
 
 
 def follow_ups_open(*, owner=None, due_within_days: int | None = None) -> QuerySet[FollowUp]:

@@ -349,3 +349,34 @@ PERMISSIONS_POLICY = {
     "usb": "()",
     "browsing-topics": "()",
 }
+
+# --- Benchmark -----------------------------------------------------------------------------------
+# bench/run.py serves a fixed "floor" page (sba_portal/floor.py) to compare each page against.
+# Off everywhere else; tests/conftest.py asserts it is off in the test suite.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
+# --- N+1 detection (test suite only) -------------------------------------------------------------
+# The suite sets ZEAL=true (pyproject.toml): django-zeal (a dev requirement) then raises on any N+1
+# query. Each request is checked on its own (the middleware, first, so one request's user lookup is
+# not counted against the next one); tests/conftest.py checks the code a test calls directly.
+if env.bool("ZEAL", default=False):
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    ZEAL_ALLOWLIST = [
+        # Signing several test clients in reads each one's session row: one read per sign-in.
+        {"model": "sessions.Session", "field": "get()"},
+        # One locked read per call of the service that sends an inquiry / allocates a reference;
+        # a test that sends or creates several inquiries repeats the call, not a per-row query.
+        {"model": "inquiries.Inquiry", "field": "get()"},
+        {"model": "inquiries.ReferenceCounter", "field": "get()"},
+        # The register loader's get_or_create per seeded agreement period: a fixed list of two.
+        {"model": "members.AgreementPeriod", "field": "get()"},
+        # The demo's idempotent update_or_create per KPI of a fixed, seeded list.
+        {"model": "overview.KpiTarget", "field": "get()"},
+        # Test helpers fetch one fixture row by its natural key per call (kommun by code, an NKI
+        # area or result by kommun, year and area); views fetch these one at a time, by URL.
+        {"model": "members.Kommun", "field": "get()"},
+        {"model": "nki.ServiceArea", "field": "get()"},
+        {"model": "nki.NkiResult", "field": "get()"},
+    ]

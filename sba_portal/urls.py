@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,6 +27,13 @@ urlpatterns = [
     path("e-post/", include("outbox.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The benchmark's floor view (bench/run.py): only when BENCH_FLOOR=1 is set, so it is never in
+# production nor in the test suite's resolver (the access crawler needs a rule for every URL).
+if settings.BENCH_FLOOR:
+    from .floor import floor
+
+    urlpatterns.append(path("bench-floor/", floor, name="bench_floor"))
 
 admin.site.site_header = "SBA Portal"
 admin.site.site_title = "SBA Portal"

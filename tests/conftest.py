@@ -14,7 +14,9 @@ serialized with it, so a test with transaction=True and serialized_rollback=True
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from zeal import zeal_context
 
 from members.models import Kommun, User
 from members.services import kommuner_load
@@ -51,6 +53,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for conn in connections.all(initialized_only=True):
             if hasattr(conn, "_test_serialized_contents"):
                 conn._test_serialized_contents = conn.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _no_n_plus_one():
+    """django-zeal around every test: any N+1 query (a lazy load repeated per row) raises."""
+    assert "zeal" in settings.INSTALLED_APPS, "run the suite with ZEAL=true (pyproject.toml sets it)"
+    with zeal_context():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -81,7 +81,7 @@ def test_contact_create_edit_with_history(user_a, kommun_a):
     assert contact.email == "eva.ek@flen.example"
     records = list(contact.history.order_by("history_date"))
     assert [r.history_type for r in records] == ["+", "~"]
-    assert all(r.history_user == user_a for r in records)
+    assert all(r.history_user_id == user_a.pk for r in records)
 
     staff_view = client_for(_staff()).get(reverse("members:kommun_history", args=[kommun_a.code]))
     body = staff_view.content.decode()

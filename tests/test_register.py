@@ -14,9 +14,9 @@ def test_all_290_kommuner_with_codes_and_lan():
     assert Kommun.objects.count() == 290
     assert Lan.objects.count() == 21
     expected = {"0482": ("Flen", "04"), "0120": ("Värmdö", "01"), "1880": ("Örebro", "18"), "1984": ("Arboga", "19")}
+    found = Kommun.objects.select_related("lan").in_bulk(list(expected), field_name="code")
     for code, (name, lan_code) in expected.items():
-        kommun = Kommun.objects.select_related("lan").get(code=code)
-        assert (kommun.name, kommun.lan.code) == (name, lan_code)
+        assert (found[code].name, found[code].lan.code) == (name, lan_code)
     # Codes keep their leading zero and are all four digits.
     assert all(len(code) == 4 and code.isdigit() for code in Kommun.objects.values_list("code", flat=True))
     assert Kommun.objects.get(code="0114").name == "Upplands Väsby"

@@ -61,10 +61,10 @@ def test_demo_has_every_status_and_populated_inboxes():
     assert {s for s, _ in Inquiry.Status.choices} == set(Inquiry.objects.values_list("status", flat=True))
     assert Inquiry.objects.count() == len(demo.INQUIRIES)
     assert Answer.objects.filter(decision="interested").exists() and Answer.objects.filter(decision="declined").exists()
-    for email in ("flen@sba.example", "varmdo@sba.example"):
-        from members.models import User
+    from members.models import User
 
-        user = User.objects.get(email=email)
+    users = User.objects.in_bulk(["flen@sba.example", "varmdo@sba.example"], field_name="email")
+    for email, user in users.items():
         response = client_for(user).get(reverse("inquiries:index"))
         ctx = response.context
         assert ctx["new"] and ctx["awaiting"] and ctx["answered"] and ctx["page"].object_list, email

@@ -250,7 +250,7 @@ ALL_AREAS = ["totalt", "bygglov", "miljo-och-halsoskydd", "livsmedelskontroll", 
 @pytest.mark.parametrize(
     ("name", "url", "params", "budget"),
     [
-        # + years, areas, län (filter), results of the year with kommun and län, today's members,
+        # + years, areas, län (filter), results of the year, their kommuner with län, today's members,
         # populations (size groups), national references, areas with results (nav), the user's
         # kommun (the "my kommun's NKI" link)
         ("overview", reverse("nki:index"), {"scope": "all"}, 14),

@@ -21,7 +21,7 @@ class DialogEntryFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def kommuner(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.kommuner.set(extracted)
+            obj.kommuner.add(*extracted)
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
