@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from simple_history.utils import bulk_create_with_history
 
 from . import kinds
 from .models import Message, Unsubscribe
@@ -92,9 +93,19 @@ def subscription_set(*, email: str, kind: str, subscribed: bool, source: str = U
 
 def subscriptions_save(*, email: str, chosen: dict[str, bool], source: str = Unsubscribe.Source.SETTINGS) -> None:
     """Save a settings page: {kind: wanted} for every kind shown."""
+    email = email.strip().lower()
     with transaction.atomic():
-        for kind, wanted in chosen.items():
-            subscription_set(email=email, kind=kind, subscribed=wanted, source=source)
+        # Two queries and one insert, whatever the number of kinds (no query per kind).
+        left = set(Unsubscribe.objects.filter(email=email, kind__in=list(chosen)).values_list("kind", flat=True))
+        back = [kind for kind, wanted in chosen.items() if wanted and kind in left]
+        if back:
+            for row in Unsubscribe.objects.filter(email=email, kind__in=back):
+                row.delete()  # one by one so the history records each
+        leaving = [kind for kind, wanted in chosen.items() if not wanted and kind not in left]
+        if leaving:
+            bulk_create_with_history(
+                [Unsubscribe(email=email, kind=kind, source=source) for kind in leaving], Unsubscribe
+            )
 
 
 # --- Queueing ------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class Browser:
             alert = WebDriverWait(self.driver, WAIT_SECONDS).until(ec.alert_is_present())
             assert accept_confirm in alert.text, alert.text
             alert.accept()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(ec.staleness_of(old_html))
+        WebDriverWait(self.driver, WAIT_SECONDS).until(lambda d: _gone(old_html))
         WebDriverWait(self.driver, WAIT_SECONDS).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
@@ -209,6 +209,18 @@ class Browser:
 
 
 _AXE_SOURCE: list[str] = []
+
+
+def _gone(element) -> bool:
+    """True once the old page's element is detached. Chromium sometimes reports a detached node as
+    "Node with given id does not belong to the document" instead of a stale element: both mean gone."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
 
 
 def _axe_source() -> str:
