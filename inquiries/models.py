@@ -154,6 +154,12 @@ class Dispatch(models.Model):
             models.Index(fields=["kommun", "deadline"]),
             # A kommun's inbox, closed dispatches newest first: a page read from the index.
             models.Index(fields=["kommun", "sent_at"], name="dispatch_kommun_sent_idx"),
+            # Reopened dispatches are few: inboxes and the staff overview find them in this small index.
+            models.Index(
+                fields=["reopened_until"],
+                name="dispatch_reopened_idx",
+                condition=models.Q(reopened_until__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -198,15 +198,32 @@ def open_q(today: datetime.date) -> Q:
 ACTIVE_STATUSES = [Inquiry.Status.SENT, Inquiry.Status.ANSWERS_CLOSED, Inquiry.Status.WITH_INVESTOR]
 
 
+def in_progress_ids(dispatches: QuerySet[Dispatch], today: datetime.date, statuses) -> list[int]:
+    """Ids of the dispatches (of those given) whose inquiry has one of `statuses`, or reopened (one query).
+
+    Open and in-progress dispatches are always among these. Finding them from the few inquiries in
+    progress (status index) and the reopened-dispatch index keeps the cost with the work in
+    progress: filtering all dispatches joined to all answers grew with every year of history.
+    """
+    by_status = dispatches.filter(inquiry__status__in=statuses).values_list("pk", flat=True).order_by()
+    reopened = dispatches.filter(reopened_until__gte=today).values_list("pk", flat=True).order_by()
+    return list(by_status.union(reopened))
+
+
 def inbox(*, user, today: datetime.date | None = None) -> dict:
-    """A kommun user's inbox in two queries: open and in-progress dispatches, then closed ones.
+    """A kommun user's inbox in three queries: candidates, open and in-progress dispatches, then closed.
 
     new: open, not yet opened; awaiting: open, opened, not answered; answered: answered, inquiry
     still in progress; closed: everything else (paginated by the view).
     """
     today = today or timezone.localdate()
-    base = dispatches_visible_to(user).select_related("answer", "inquiry__outcome").order_by("deadline", "pk")
-    current = list(base.filter(open_q(today) | Q(answer__isnull=False, inquiry__status__in=ACTIVE_STATUSES)))
+    visible = dispatches_visible_to(user)
+    base = visible.select_related("answer", "inquiry__outcome").order_by("deadline", "pk")
+    current = list(
+        base.filter(pk__in=in_progress_ids(visible, today, ACTIVE_STATUSES)).filter(
+            open_q(today) | Q(answer__isnull=False, inquiry__status__in=ACTIVE_STATUSES)
+        )
+    )
     groups: dict[str, list[Dispatch]] = {"new": [], "awaiting": [], "answered": []}
     for dispatch in current:
         dispatch.days_left_value = dispatch.days_left(today)

@@ -47,9 +47,9 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def inquiry_status_badge(inquiry: Inquiry) -> str:
-    return format_html(
-        '<span class="badge {}">{}</span>', INQUIRY_STYLE.get(inquiry.status, ""), inquiry.get_status_display()
-    )
+    # The enum's label, not get_status_display(): that rebuilds the choices mapping on every call.
+    label = Inquiry.Status(inquiry.status).label if inquiry.status in Inquiry.Status.values else inquiry.status
+    return format_html('<span class="badge {}">{}</span>', INQUIRY_STYLE.get(inquiry.status, ""), label)
 
 
 @register.simple_tag
