@@ -158,12 +158,17 @@ def test_admin_is_closed_to_portal_staff_and_kommun_users(staff, user_a):
 def test_redis_cache_when_configured():
     url = os.environ.get("REDIS_URL", "")
     require_service("Redis (REDIS_URL)", bool(url))
-    from django.core.cache.backends.redis import RedisCache
+    from sba_portal.cache_backend import RedisCache
 
     cache = RedisCache(url, {})
     cache.set("sba-portal-test", "ok", 5)
     assert cache.get("sba-portal-test") == "ok"
+    assert cache.get_many(["sba-portal-test", "sba-portal-none"]) == {"sba-portal-test": "ok"}
+    # One Redis client per connection pool, reused across calls (Django's builds one per call).
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is cache._cache.get_client("any", write=True)
     cache.delete("sba-portal-test")
+    assert cache.get("sba-portal-test") is None
 
 
 def test_one_swedish_translation_per_message_across_apps():
