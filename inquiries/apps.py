@@ -7,9 +7,14 @@ class InquiriesConfig(AppConfig):
     verbose_name = _("Inquiries")
 
     def ready(self) -> None:
-        from members import panels
+        from members import cache, panels
 
+        from .models import Answer, Dispatch, Inquiry, Outcome
         from .panel import open_dispatches_panel
+
+        # Cached figures built from inquiries (the staff overview's map); bulk writes bump themselves.
+        for model in (Inquiry, Dispatch, Answer, Outcome):
+            cache.track(model, "inquiries")
 
         # First on a kommun's page: inquiries waiting for its answer, with days left.
         panels.register(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from members import cache
 from members.models import Kommun
 
 from . import matching, notifications, selectors
@@ -88,6 +89,7 @@ def inquiry_dispatch(*, inquiry: Inquiry, kommun_ids: Iterable[int], user) -> li
         Dispatch,
         default_user=user,
     )
+    cache.bump("inquiries")  # bulk_create sends no signals
     if inquiry.status == Inquiry.Status.DRAFT:
         inquiry.status = Inquiry.Status.SENT
         inquiry.sent_at = now
@@ -104,6 +106,7 @@ def dispatch_mark_viewed(*, dispatch: Dispatch) -> None:
     if dispatch.first_viewed_at is None:
         now = timezone.now()
         Dispatch.objects.filter(pk=dispatch.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
+        cache.bump("inquiries")  # update() sends no signals
         dispatch.first_viewed_at = now
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access
+from members import access, cache
 
 from . import constants, exports, matching, selectors, services
 from .forms import (
@@ -92,8 +92,16 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inquiries/inquiry_form.html", {"form": form, "inquiry": inquiry})
 
 
+# What an inquiry's match table is built from: the inquiry, its dispatches, profiles and sites.
+MATCH_TOPICS = ("inquiries", "profiles", "register")
+
+
 def _recipient_context(inquiry: Inquiry, dispatches, data=None) -> dict:
-    ratings = selectors.rate_members(inquiry)
+    # Rated once per inquiry until it, a dispatch or a member's profile changes (or the day turns:
+    # site confirmations go stale by date); the reasons are in the reader's language (in the key).
+    ratings = cache.get_or_build(
+        "inquiry-ratings", inquiry.pk, topics=MATCH_TOPICS, by_date=True, build=lambda: selectors.rate_members(inquiry)
+    )
     sent = {d.kommun_id: d for d in dispatches}
     choices = [(r.kommun_id, r.name) for r in ratings if r.kommun_id not in sent]
     initial = [r.kommun_id for r in ratings if r.kommun_id not in sent and r.selected_by_default]
@@ -145,6 +153,10 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome": getattr(inquiry, "outcome", None),
             "today": timezone.localdate(),
             "reopen_default": timezone.localdate() + datetime.timedelta(days=7),
+            # The match table's rows as first shown; a POST with errors re-renders them from the form.
+            **cache.fragment(
+                "inquiry-match-table", inquiry.pk, topics=MATCH_TOPICS, by_date=True, cacheable=data is None
+            ),
         },
     )
 

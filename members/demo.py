@@ -9,6 +9,7 @@ import random
 
 from django.db import transaction
 
+from . import cache
 from .models import Contact, Kommun, Population, User
 
 DEMO_PASSWORD = "sba-demo-2026"  # noqa: S105 - printed by make run, demo only
@@ -86,4 +87,5 @@ def load() -> list[tuple[str, str, str]]:
             )
             for kommun in kommuner.values()
         )
+        cache.bump("register")  # bulk_create sends no signals
     return logins

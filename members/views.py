@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, panels, ratelimit, selectors, services
+from . import access, cache, panels, ratelimit, selectors, services
 from .filters import KommunFilter
 from .forms import (
     AcceptInvitationForm,
@@ -30,6 +31,8 @@ from .forms import (
 from .models import Membership, Population, User
 from .population_import import import_population_file
 from .tokens import invitation_token
+
+KOMMUN_LIST_PARAMETERS = {"q", "lan", "membership", "sort", "page"}
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
@@ -66,12 +69,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @access.staff_required
 def kommun_list(request: HttpRequest) -> HttpResponse:
-    kommun_filter = KommunFilter(request.GET, queryset=selectors.kommun_list(user=request.user))
-    page = Paginator(kommun_filter.qs, 100).get_page(request.GET.get("page"))
+    kommun_filter = SimpleLazyObject(
+        lambda: KommunFilter(request.GET, queryset=selectors.kommun_list(user=request.user))
+    )
+    # Staff all see the same list for the same filters: the table is cached until the next write to
+    # the register or to contacts (or midnight); the filter and its query run only on a miss.
     return render(
         request,
         "members/kommun_list.html",
-        {"filter": kommun_filter, "page": page, "total": page.paginator.count},
+        {
+            "filter": kommun_filter,
+            "page": SimpleLazyObject(lambda: Paginator(kommun_filter.qs, 100).get_page(request.GET.get("page"))),
+            **cache.fragment(
+                "kommun-list",
+                request.GET.urlencode(),
+                topics=("register", "contacts"),
+                by_date=True,
+                cacheable=access.is_staff(request.user) and set(request.GET) <= KOMMUN_LIST_PARAMETERS,
+            ),
+        },
     )
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from members import cache
 from members.models import Kommun, Population
 
 from . import constants
@@ -102,6 +103,7 @@ def load() -> int:
                     )
                 )
     NkiResult.objects.bulk_create(results, batch_size=2000)
+    cache.bump("nki")  # bulk_create sends no signals
     record.rows = record.created = len(results)
     record.save(update_fields=["rows", "created"])
     return len(results)

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 
+from members import cache
 from members.models import Contact, Kommun, Lan, Population
 
 from . import constants, stats
@@ -59,13 +60,22 @@ def member_ids() -> set[int]:
 
 
 def years_with_results(area: ServiceArea | None = None) -> list[int]:
-    queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
-    return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
+    """Years with results, newest first: read on every NKI page, so cached until the next NKI write."""
+
+    def build() -> list[int]:
+        queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
+        return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
+
+    return cache.get_or_build("nki-years", area.pk if area else "", topics=("nki",), build=build)
 
 
 def areas_with_results() -> list[ServiceArea]:
-    """Areas that have at least one stored result, for the NKI navigation (one query)."""
-    return list(ServiceArea.objects.filter(Exists(NkiResult.objects.filter(area=OuterRef("pk")))))
+    """Areas that have at least one stored result, for the NKI navigation (cached like the years)."""
+    return cache.get_or_build(
+        "nki-areas",
+        topics=("nki",),
+        build=lambda: list(ServiceArea.objects.filter(Exists(NkiResult.objects.filter(area=OuterRef("pk"))))),
+    )
 
 
 def _averages(queryset) -> dict[tuple[int, int], tuple[Decimal, int]]:

@@ -13,6 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import cache
+
 from . import constants, importers
 from .importers import Problem
 from .models import NkiImport, NkiResult, Source
@@ -203,6 +205,7 @@ def _write_results(
     """
     history_model = NkiResult.history.model
     now = timezone.now()
+    cache.bump("nki")  # the writes below bypass the model signals that keep cached NKI tables fresh
     fields = [f for f in NkiResult._meta.concrete_fields if not f.primary_key]
     if to_create:
         _executemany(

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members import access
+from members import access, cache
 from members.models import Kommun
 
 from . import constants, exports, selectors, services
@@ -20,6 +21,7 @@ from .forms import UploadForm
 from .models import NkiImport, ServiceArea
 
 SESSION_KEY = "nki_pending_uploads"
+OVERVIEW_PARAMETERS = {"year", "scope", "lan", "size", "sort"}
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -40,14 +42,14 @@ def index(request: HttpRequest) -> HttpResponse:
     scope = scope if scope in ("members", "non_members", "all") else "members"
     size = request.GET.get("size", "")
     size = size if size in {g.code for g in constants.SIZE_GROUPS} else ""
-    data = selectors.overview(
-        year=_year(request),
-        scope=scope,
-        lan=request.GET.get("lan", "")[:2],
-        size=size,
-        sort=request.GET.get("sort", "name")[:40] or "name",
-    )
-    if (fmt := request.GET.get("export")) in exports.FORMATS and data.year:
+    params = {
+        "year": _year(request),
+        "scope": scope,
+        "lan": request.GET.get("lan", "")[:2],
+        "size": size,
+        "sort": request.GET.get("sort", "name")[:40] or "name",
+    }
+    if (fmt := request.GET.get("export")) in exports.FORMATS and (data := selectors.overview(**params)).year:
         headers = [_("Kommunkod"), _("Kommun"), _("Län"), _("SBA member"), _("Rank in SBA")]
         for area in data.areas:
             headers += [area.name, _("%(area)s, answers") % {"area": area.name}]
@@ -69,11 +71,22 @@ def index(request: HttpRequest) -> HttpResponse:
                 line += [average.value, None]
             rows.append(line)
         return exports.table_response(fmt, f"nki-{data.year}", headers, rows)
+    years = selectors.years_with_results()
+    # The table is the same for everyone asking with the same filters: cached until the next NKI or
+    # register write (or midnight, when membership by date may change); the selector runs on a miss.
     return render(
         request,
         "nki/index.html",
         {
-            "data": data,
+            "year": params["year"] if params["year"] in years else next(iter(years), None),
+            "data": SimpleLazyObject(lambda: selectors.overview(**params)),
+            **cache.fragment(
+                "nki-overview",
+                request.GET.urlencode(),
+                topics=("nki", "register"),
+                by_date=True,
+                cacheable=set(request.GET) <= OVERVIEW_PARAMETERS,
+            ),
             "scope": scope,
             "size": size,
             "lan": request.GET.get("lan", ""),
@@ -91,8 +104,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def kommun(request: HttpRequest, code: str) -> HttpResponse:
     """One kommun's NKI over the years against SBA, national and similar kommuner (public data)."""
     kommun = get_object_or_404(Kommun.objects.select_related("lan"), code=code)
-    data = selectors.kommun_nki(kommun=kommun)
     if (fmt := request.GET.get("export")) in exports.FORMATS:
+        data = selectors.kommun_nki(kommun=kommun)
         headers = [
             _("Area"),
             _("Year"),
@@ -132,15 +145,18 @@ def kommun(request: HttpRequest, code: str) -> HttpResponse:
                     ]
                 )
         return exports.table_response(fmt, f"nki-{kommun.code}", headers, rows)
-    chart = selectors.chart_data(
-        data,
-        {
+    data = SimpleLazyObject(lambda: selectors.kommun_nki(kommun=kommun))
+
+    def chart() -> dict:  # called by the template only when the fragment is not cached
+        labels = {
             "sba": _("SBA average"),
             "national": _("National average"),
             "similar": _("Similar kommuner"),
             "break": _("Method break"),
-        },
-    )
+        }
+        return selectors.chart_data(data, labels)
+
+    # The same for every reader: cached until the next NKI or register write, or midnight.
     return render(
         request,
         "nki/kommun.html",
@@ -148,6 +164,9 @@ def kommun(request: HttpRequest, code: str) -> HttpResponse:
             "data": data,
             "kommun": kommun,
             "chart": chart,
+            **cache.fragment(
+                "nki-kommun", kommun.pk, topics=("nki", "register"), by_date=True, cacheable=not request.GET
+            ),
             "thresholds": constants,
             "nav_areas": selectors.areas_with_results(),
         },

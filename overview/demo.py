@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from members import cache
 from members.models import AgreementPeriod, Contact, Kommun, User
 
 from . import services
@@ -107,6 +108,7 @@ def _load_assessments(rng: random.Random, staff: User) -> None:
                     confirmed_at=when + datetime.timedelta(days=7) if confirmed and when.date() < today else None,
                     confirmed_by=staff if confirmed else None,
                 )
+                cache.bump("maturity")  # update() sends no signals
 
 
 def _load_dialog(rng: random.Random, staff: list[User]) -> None:

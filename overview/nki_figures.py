@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from members import access
+from members import access, cache
 from nki import constants as nki_constants
 from nki import selectors as nki_selectors
 from nki import stats as nki_stats
@@ -156,4 +156,7 @@ def nki_averages_panel(request) -> dict | None:
     """The latest year's SBA and national average per area (nki.selectors.region_averages)."""
     if not access.is_staff(request.user):
         return None
-    return nki_selectors.region_averages()
+    # Cached until the next NKI or register write (or midnight: members are counted by date).
+    return cache.get_or_build(
+        "nki-region-averages", topics=("nki", "register"), by_date=True, build=nki_selectors.region_averages
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members import access
+from members import access, cache
 from members.models import AgreementPeriod, Contact, Kommun, Membership
 
 from . import maturity
@@ -604,22 +604,41 @@ def region_report(period: Period) -> dict:
 
 
 def staff_overview() -> dict:
-    """Figures for the staff start page; a fixed number of queries whatever the data size."""
+    """Today's work on the staff start page: follow-ups due and members not met lately.
+
+    Members not met are cached until the next dialog or register write (or midnight).
+    """
+    without = cache.get_or_build(
+        "members-without-contact",
+        settings.DIALOG_NO_CONTACT_DAYS,
+        topics=("dialog", "register"),
+        by_date=True,
+        build=members_without_contact,
+    )
+    return {
+        "follow_ups": list(follow_ups_open(due_within_days=7)[:20]),
+        "without_contact": without[:15],
+        "without_contact_count": len(without),
+        "no_contact_days": settings.DIALOG_NO_CONTACT_DAYS,
+        "today": timezone.localdate(),
+    }
+
+
+# What the region part of the staff start page (members, maturity, the map's measures) is built from.
+REGION_TOPICS = ("register", "maturity", "nki", "inquiries", "dialog")
+
+
+def region_figures() -> dict:
+    """Members per län and maturity levels for the staff start page; a fixed number of queries."""
     members_per_lan = list(
         Kommun.objects.members().values("lan__code", "lan__name").annotate(count=Count("id")).order_by("lan__code")
     )
-    without = members_without_contact()
     return {
         "member_count": sum(row["count"] for row in members_per_lan),
         "members_per_lan": members_per_lan,
         "kommun_count": Kommun.objects.count(),
         "period": AgreementPeriod.current(),
-        "follow_ups": list(follow_ups_open(due_within_days=7)[:20]),
-        "without_contact": without[:15],
-        "without_contact_count": len(without),
-        "no_contact_days": settings.DIALOG_NO_CONTACT_DAYS,
         "distribution": maturity_distribution(),
-        "today": timezone.localdate(),
     }
 
 

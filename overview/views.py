@@ -8,17 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access
+from members import access, cache
 from members.models import Kommun
 
 from . import selectors, services
 from .forms import AssessmentForm, DialogEntryForm, DialogFilterForm, FollowUpForm
 from .models import DialogEntry, DialogKind, FollowUp, Level, MaturityCriterion, Track
-from .registry import overview_panels
+from .registry import map_measures, overview_panels
 
 # --- Staff overview ------------------------------------------------------------------------------
 
@@ -27,7 +28,21 @@ from .registry import overview_panels
 def index(request: HttpRequest) -> HttpResponse:
     """Staff start page: today's work first (follow-ups, members not met), then the region."""
     context = selectors.staff_overview()
-    context.update(selectors.region_map(measure_key=request.GET.get("measure", "")))
+    measure_key = request.GET.get("measure", "")
+    # The region part (members, maturity, the map) is the same for all staff: cached until a write
+    # to what it is built from (or midnight); it is computed only on a miss.
+    context["region"] = SimpleLazyObject(
+        lambda: {**selectors.region_figures(), **selectors.region_map(measure_key=measure_key)}
+    )
+    context.update(
+        cache.fragment(
+            "staff-region",
+            measure_key,
+            topics=selectors.REGION_TOPICS,
+            by_date=True,
+            cacheable=set(request.GET) <= {"measure"} and measure_key in {"", *(m.key for m in map_measures())},
+        )
+    )
     context["panels"] = [(p.template, ctx) for p in overview_panels() if (ctx := p.context(request)) is not None]
     return render(request, "overview/index.html", context)
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from members import cache
 from members.models import Contact, Kommun, Membership, Population
 
 from .conftest import client_for
@@ -24,7 +25,7 @@ def test_list_filters_by_search_lan_and_membership(staff):
     assert "Flen" in names and all(k.lan.code == "04" and k.is_member for k in page.context["page"].object_list)
     page = client.get(reverse("members:kommun_list"), {"membership": "non_member", "q": "Kiruna"})
     assert [k.code for k in page.context["page"].object_list] == ["2584"]
-    assert page.context["total"] == 1
+    assert page.context["page"].paginator.count == 1
 
 
 def test_list_sorts_and_survives_bad_parameters(staff):
@@ -40,13 +41,16 @@ def test_kommun_list_query_count_does_not_grow(staff, django_assert_max_num_quer
     # session, user, the län for the filter, count for the paginator, the page of kommuner (län
     # joined, membership and contact count annotated) = 5; whatever the number of contacts.
     client.get(reverse("members:kommun_list"))  # the first request renews the session
+    cache.bump_all()  # measured cold: the table built again, as after a write
     with django_assert_max_num_queries(5):
         client.get(reverse("members:kommun_list"))
     for kommun in Kommun.objects.all()[:60]:
         ContactFactory.create_batch(3, kommun=kommun)
     with django_assert_max_num_queries(5):
         response = client.get(reverse("members:kommun_list"))
-    assert response.context["total"] == 290
+    assert response.context["page"].paginator.count == 290
+    with django_assert_max_num_queries(2):  # warm: session and user only, the table from the cache
+        client.get(reverse("members:kommun_list"))
 
 
 def test_kommun_page_query_count_does_not_grow(staff, kommun_a, django_assert_max_num_queries):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from members import cache
 from members.models import AgreementPeriod, Kommun
 from nki.models import NkiResult, ReferenceValue, ServiceArea
 from overview import nki_figures
@@ -139,7 +140,7 @@ def test_map_by_latest_nki_totalt(nki_data, staff, kommun_a, kommun_b):
     assert classes[kommun_b.code] == "map-band-5"  # 80.0: mycket högt
     assert all(c == "map-none" for code, c in classes.items() if code not in (kommun_a.code, kommun_b.code))
     assert "70–79: högt" in page and "80 eller mer: mycket högt" in page and "under 50: mycket lågt" in page
-    rows = {k.code: v for k, v in response.context["map_rows"]}
+    rows = {k.code: v for k, v in response.context["region"]["map_rows"]}
     assert rows[kommun_a.code].display == "74,0 (2024)"
 
 
@@ -157,6 +158,7 @@ def test_overview_with_nki_keeps_a_fixed_number_of_queries(nki_data, staff, komm
     client = client_for(staff)
     url = reverse("overview:index")
     client.get(url, {"measure": "nki_latest"})
+    cache.bump_all()  # measured cold: every cached part built again, as after a write
     with django_assert_max_num_queries(30) as few:
         client.get(url, {"measure": "nki_latest"})
     members = list(Kommun.objects.members())
@@ -164,6 +166,7 @@ def test_overview_with_nki_keeps_a_fixed_number_of_queries(nki_data, staff, komm
         for kommun in members:
             result(kommun, nki_data["total"], year, "65.5")
             result(kommun, nki_data["bygglov"], year, "61.0")
+    cache.bump_all()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"measure": "nki_latest"})
 

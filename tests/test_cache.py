@@ -1,0 +1,277 @@
+"""Versioned caching (members/cache.py): cached pages stay right after every kind of write.
+
+Each page test reads a page once (filling the cache), changes what it is built from the way the
+portal does (a form, a service, an import, a bulk write), and reads again: the change must show.
+A second read with nothing changed must come from the cache (fewer queries, the same HTML).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from inquiries import services as inquiry_services
+from inquiries.models import Answer, Inquiry
+from members import cache
+from members.models import Contact, Kommun, Membership
+from nki import services as nki_services
+from nki.models import NkiResult, ServiceArea
+from overview.models import Track
+from overview.services import assessment_submit
+from tests.conftest import client_for
+from tests.factories import ContactFactory
+from tests.inquiries.factories import InquiryFactory, SiteFactory
+from tests.nki.conftest import csv_bytes, make_results
+from tests.overview.conftest import answer_set
+from tests.overview.factories import DialogEntryFactory
+from tests.overview.inquiry_data import dispatch
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def without_tokens(html: str) -> str:
+    """The page minus what differs per response by design (CSRF token, CSP nonce)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+def add_result(code: str, year: int, area: str, nki: str, answers: int = 100) -> NkiResult:
+    return NkiResult.objects.create(
+        kommun=Kommun.objects.get(code=code),
+        year=year,
+        area=ServiceArea.objects.get(code=area),
+        nki=Decimal(nki),
+        answers=answers,
+    )
+
+
+# --- The module ----------------------------------------------------------------------------------
+
+
+def test_a_topic_keeps_its_version_until_written(django_capture_on_commit_callbacks):
+    first = cache.versions("nki")
+    assert cache.versions("nki") == first
+    assert cache.versions("nki", "register").startswith(first + ".")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cache.bump("nki")
+        bumped = cache.versions("nki")
+    # Retired at once (the writer's own request) and again when the transaction commits.
+    assert bumped != first
+    assert len(callbacks) == 1
+    assert cache.versions("nki") not in (first, bumped)
+
+
+def test_saves_deletes_and_relations_retire_their_topic(kommun_a, staff):
+    before = cache.versions("register")
+    membership = Membership.objects.filter(kommun=kommun_a).first()
+    membership.note = "Ändrad"
+    membership.save()
+    after_save = cache.versions("register")
+    assert after_save != before
+    contacts = cache.versions("contacts")
+    contact = ContactFactory(kommun=kommun_a)
+    assert cache.versions("contacts") != contacts
+    contacts = cache.versions("contacts")
+    contact.delete()
+    assert cache.versions("contacts") != contacts
+    dialog = cache.versions("dialog")
+    entry = DialogEntryFactory()
+    dialog_after_create = cache.versions("dialog")
+    assert dialog_after_create != dialog
+    entry.kommuner.add(kommun_a)  # many-to-many changes count as writes
+    assert cache.versions("dialog") != dialog_after_create
+    assert cache.versions("register") == after_save  # other topics untouched
+
+
+def test_keys_differ_by_language_date_parts_and_release(monkeypatch):
+    from django.utils import translation
+
+    base = cache.key("page", "a", topics=("nki",), by_date=True)
+    assert cache.key("page", "a", topics=("nki",), by_date=True) == base
+    assert cache.key("page", "b", topics=("nki",), by_date=True) != base
+    with translation.override("en"):
+        assert cache.key("page", "a", topics=("nki",), by_date=True) != base
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(cache.timezone, "localdate", lambda: tomorrow)
+    assert cache.key("page", "a", topics=("nki",), by_date=True) != base
+    assert cache.key("page", "a", topics=("nki",)) == cache.key("page", "a", topics=("nki",))
+    monkeypatch.setattr(cache, "RELEASE", "another-deploy")
+    assert cache.key("page", "a", topics=("nki",), by_date=True) != base
+
+
+def test_uncacheable_fragments_are_never_stored():
+    one = cache.fragment("page", topics=("nki",), cacheable=False)
+    two = cache.fragment("page", topics=("nki",), cacheable=False)
+    assert one["fragment_timeout"] == two["fragment_timeout"] == 0
+    assert one["fragment_key"] != two["fragment_key"]
+    assert cache.fragment("page", topics=("nki",))["fragment_timeout"] == cache.TIMEOUT
+
+
+# --- NKI overview and kommun page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def nki_results(db):
+    make_results(["0482", "0120", "2584"], [2023, 2024], ["totalt", "bygglov"])
+    cache.bump("nki")  # bulk_create sends no signals; the portal's own bulk writers bump like this
+
+
+def test_nki_overview_is_served_from_the_cache_until_a_result_changes(nki_results, staff):
+    client = client_for(staff)
+    url = reverse("nki:index") + "?year=2024&scope=all"
+    first, cold = get(client, url)
+    second, warm = get(client, url)
+    assert without_tokens(second) == without_tokens(first)
+    assert warm < cold
+    result = NkiResult.objects.get(kommun__code="0482", year=2024, area__code="totalt")
+    result.nki = Decimal("99.5")
+    result.save()
+    third, _ = get(client, url)
+    assert "99,5" in third and "99,5" not in first
+
+
+def test_nki_import_retires_cached_tables(nki_results, staff):
+    client = client_for(staff)
+    url = reverse("nki:kommun", args=["0482"])
+    before, _ = get(client, url)
+    assert "2025" not in before
+    content = csv_bytes([["År", "Kommun", "Myndighetsområde", "Antal svar", "NKI"], [2025, "0482", "Totalt", 88, 91.3]])
+    report = nki_services.nki_import(content=content, file_name="nki-2025.csv", user=staff)
+    assert report.ok and report.created == 1
+    after, _ = get(client, url)
+    assert "91,3" in after
+    overview, _ = get(client, reverse("nki:index"))
+    assert "NKI 2025" in overview
+
+
+def test_nki_tables_are_cached_per_language(nki_results, staff):
+    client = client_for(staff)
+    url = reverse("nki:index")
+    swedish, _ = get(client, url)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english, _ = get(client, url)
+    assert "SBA-snitt" in swedish
+    assert "SBA average" in english and "SBA average" not in swedish
+
+
+def test_unknown_parameters_are_rendered_fresh_not_cached(nki_results, staff):
+    client = client_for(staff)
+    odd = reverse("nki:index") + "?utm_source=mail"
+    get(client, odd)
+    _, odd_again = get(client, odd)
+    known = reverse("nki:index")
+    get(client, known)
+    _, known_again = get(client, known)
+    # The selector ran again for the odd URL (nothing was stored), not for the known one.
+    assert odd_again > known_again
+
+
+def test_membership_change_retires_cached_nki_tables(nki_results, staff):
+    client = client_for(staff)
+    url = reverse("nki:index")  # members only by default
+    before, _ = get(client, url)
+    assert "Flen" in before
+    Membership.objects.filter(kommun__code="0482").update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    cache.bump("register")
+    after, _ = get(client, url)
+    assert "Flen" not in after
+
+
+# --- Kommun list ---------------------------------------------------------------------------------
+
+
+def test_kommun_list_counts_a_new_contact(staff, kommun_a):
+    client = client_for(staff)
+    url = reverse("members:kommun_list") + "?q=Flen"
+    before, cold = get(client, url)
+    again, warm = get(client, url)
+    assert warm < cold and without_tokens(again) == without_tokens(before)
+    count = Contact.objects.filter(kommun=kommun_a).count()
+    client.post(
+        reverse("members:contact_create", args=[kommun_a.code]),
+        {"role": Contact.Role.NARINGSLIVSCHEF, "name": "Ny Person", "email": "ny@flen.se", "phone": ""},
+    )
+    assert Contact.objects.filter(kommun=kommun_a).count() == count + 1
+    after, _ = get(client, url)
+    assert re.search(rf'<td class="text-end">{count + 1}</td>', after)
+
+
+def test_kommun_users_never_get_the_staff_list_from_the_cache(staff, user_a):
+    get(client_for(staff), reverse("members:kommun_list"))
+    assert client_for(user_a).get(reverse("members:kommun_list")).status_code == 404
+
+
+# --- Staff overview ------------------------------------------------------------------------------
+
+
+def test_staff_overview_follows_dialog_maturity_and_answers(staff, kommun_a, kommun_b, user_a):
+    client = client_for(staff)
+    url = reverse("overview:index")
+    today = timezone.localdate()
+    made = dispatch(kommun_a, sent=today - datetime.timedelta(days=3), deadline=today + datetime.timedelta(days=5))
+    dispatch(kommun_b, sent=today - datetime.timedelta(days=3), inquiry=made.inquiry)
+    first, cold = get(client, url)
+    again, warm = get(client, url)
+    assert warm < cold and without_tokens(again) == without_tokens(first)
+    assert made.inquiry.reference in first
+
+    # A meeting with Flen takes it off "members without contact".
+    without = re.search(r'id="no-contact-heading".*?</section>', first, re.S).group(0)
+    assert "Flen" in without
+    DialogEntryFactory(kommuner=[kommun_a], date=today)
+    after_meeting, _ = get(client, url)
+    assert "Flen" not in re.search(r'id="no-contact-heading".*?</section>', after_meeting, re.S).group(0)
+
+    # A self-assessment changes the maturity distribution.
+    assessment_submit(
+        kommun=kommun_a, track=Track.NKI, answers=answer_set(Track.NKI, yes_levels=["aktiv"]), user=user_a
+    )
+    after_assessment, _ = get(client, url)
+    assert after_assessment != after_meeting
+
+    # An answer lowers the answers awaited for the inquiry.
+    Answer.objects.create(dispatch=made, decision=Answer.Decision.DECLINED, decline_reason=Answer.DeclineReason.NO_LAND)
+    after_answer, _ = get(client, url)
+    assert after_answer != after_assessment
+    made.inquiry.status = Inquiry.Status.ANSWERS_CLOSED
+    made.inquiry.save()
+    closed, _ = get(client, url)
+    assert made.inquiry.reference not in closed
+
+
+# --- Inquiry page: the match table ---------------------------------------------------------------
+
+
+def test_match_table_follows_sites_and_dispatches(staff, kommun_a, kommun_b):
+    site = SiteFactory(kommun=kommun_a, name="Flen Norra", area_ha=3)
+    inquiry = InquiryFactory(req_area_ha=20, responsible=staff)
+    client = client_for(staff)
+    url = reverse("inquiries:detail", args=[inquiry.pk])
+    first, cold = get(client, url)
+    again, warm = get(client, url)
+    assert warm < cold and without_tokens(again) == without_tokens(first)
+
+    def flen_row(html: str) -> str:
+        return re.search(rf'<label for="k-{kommun_a.pk}">Flen</label>.*?</tr>', html, re.S).group(0)
+
+    site.area_ha = 40  # a bigger site: Flen now meets the area requirement
+    site.save()
+    after_site, _ = get(client, url)
+    assert flen_row(after_site) != flen_row(first)
+    assert "40" in flen_row(after_site) and "40" not in flen_row(first)
+
+    inquiry_services.inquiry_dispatch(inquiry=inquiry, kommun_ids=[kommun_b.pk], user=staff)
+    after_send, _ = get(client, url)
+    assert f'id="k-{kommun_b.pk}"' in after_site and f'id="k-{kommun_b.pk}"' not in after_send
