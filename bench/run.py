@@ -262,7 +262,7 @@ def print_report(report: dict, args) -> None:
         f"{report['machine']['memory_gb']} GB; gunicorn {args.workers} sync workers; wrk {args.duration} s × "
         f"{args.runs} run(s), medians"
     )
-    header = f"{'size':<9} {'page':<17} {'queries':>7} " + " ".join(
+    header = f"{'size':<9} {'page':<17} {'queries':>9} " + " ".join(
         f"{'c=' + str(c) + ' req/s':>11} {'p50':>6} {'p95':>7} {'×floor':>6}" for c in args.concurrency
     )
     print(header)
@@ -282,7 +282,8 @@ def print_report(report: dict, args) -> None:
                     else " "
                 )
                 cells.append(f"{load['rps']:>11.1f} {load['p50_ms']:>6.1f} {load['p95_ms']:>6.1f}{flag} {ratio:>6.2f}")
-            print(f"{size:<9} {name:<17} {page.get('queries', 0):>7} " + " ".join(cells))
+            queries = f"{page.get('queries', 0)}/{page.get('cold_queries', 0)}"
+            print(f"{size:<9} {name:<17} {queries:>9} " + " ".join(cells))
     if "today" in sizes and "tenyears" in sizes:
         print()
         print("ten years on vs today (throughput at the highest concurrency; target ≥ 0.80; queries equal):")
@@ -291,12 +292,24 @@ def print_report(report: dict, args) -> None:
             today = report["sizes"]["today"]["pages"][name]
             ratio = page["load"][c]["rps"] / today["load"][c]["rps"] if today["load"][c]["rps"] else 0
             page["tenyears_vs_today"] = round(ratio, 3)
+            counts = ("queries", "cold_queries")
             same = (
-                "same"
-                if page.get("queries", 0) == today.get("queries", 0)
-                else (f"DIFFERENT ({today.get('queries')} → {page.get('queries')})")
+                "same (warm and cold)"
+                if all(page.get(k, 0) == today.get(k, 0) for k in counts)
+                else "DIFFERENT ("
+                + ", ".join(f"{k}: {today.get(k)} → {page.get(k)}" for k in counts if page.get(k) != today.get(k))
+                + ")"
             )
             print(f"  {name:<17} {ratio:5.2f}  queries {same}")
+    print()
+    print("queries = warm/cold: warm is every reader until the next write (what wrk measures); cold is the")
+    print("first reader after a write retired the cached parts. In-process time of one request, warm / cold:")
+    for size in sizes:
+        pages = report["sizes"][size]["pages"]
+        print(
+            f"  {size:<9} "
+            + "; ".join(f"{name} {p['warm_ms']}/{p['cold_ms']} ms" for name, p in pages.items() if "cold_ms" in p)
+        )
     print()
     print("timings (targets: rate ≤ 50 ms, NKI import ≤ 10 s, all digests ≤ 30 s):")
     for size in sizes:

@@ -52,6 +52,9 @@ def prepare(size_name: str) -> dict:
     started = time.perf_counter()
     # Always: a reused data set gets the branch's new migrations (indexes) too.
     call_command("migrate", verbosity=0, interactive=False)
+    from members import cache
+
+    cache.bump_all()  # the data set is written in bulk, past the signals that retire cached pages
     if _marker() == size_name:
         return {"generated": False}
     counts = dataset.generate(size)
@@ -112,12 +115,24 @@ def measure(size_name: str) -> dict:
         clients[key] = client
         cookies[key] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
+    from members import cache
+
     pages = _pages()
     for page in pages:
         client = clients[page["user"]]
-        client.get(page["url"])  # warm: session renewal, caches
+        client.get(page["url"])  # session renewal
+        # Cold: right after a write retired every cached fragment and figure (the cost of a miss).
+        cache.bump_all()
         with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            client.get(page["url"])
+            page["cold_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        page["cold_queries"] = len(queries)
+        # Warm: what wrk measures, every later reader of the same page until the next write.
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
             response = client.get(page["url"])
+            page["warm_ms"] = round((time.perf_counter() - started) * 1000, 1)
         page["status"] = response.status_code
         page["queries"] = len(queries)
         page["bytes"] = len(response.content)
