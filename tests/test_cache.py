@@ -275,3 +275,16 @@ def test_match_table_follows_sites_and_dispatches(staff, kommun_a, kommun_b):
     inquiry_services.inquiry_dispatch(inquiry=inquiry, kommun_ids=[kommun_b.pk], user=staff)
     after_send, _ = get(client, url)
     assert f'id="k-{kommun_b.pk}"' in after_site and f'id="k-{kommun_b.pk}"' not in after_send
+
+
+def test_cache_retire_command_retires_every_topic():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    before = {topic: cache.versions(topic) for topic in cache.TOPICS}
+    assert {"nki", "register", "contacts", "profiles", "inquiries", "maturity", "dialog"} <= set(before)
+    out = StringIO()
+    call_command("cache_retire", stdout=out)
+    assert all(cache.versions(topic) != version for topic, version in before.items())
+    assert "nki" in out.getvalue()
