@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +32,8 @@ from .forms import (
 )
 from .models import Answer, Inquiry
 
+INQUIRY_LIST_PARAMETERS = {"q", "status", "sector", "responsible", "sort", "page"}
+
 
 @access.portal_user_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -41,15 +44,33 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def inquiry_list(request: HttpRequest) -> HttpResponse:
-    inquiry_filter = InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
-    queryset = inquiry_filter.qs
-    if not queryset.ordered:  # no sort asked for, or one the filter refused
-        queryset = queryset.order_by("-created_at", "-pk")
-    page = Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page"))
+    inquiry_filter = SimpleLazyObject(
+        lambda: InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
+    )
+
+    def page():
+        queryset = inquiry_filter.qs
+        if not queryset.ordered:  # no sort asked for, or one the filter refused
+            queryset = queryset.order_by("-created_at", "-pk")
+        return Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # All staff see the same list for the same filters: the filter bar and table are cached until
+    # the next write to inquiries, sectors or users (or midnight); the queries run only on a miss.
     return render(
         request,
         "inquiries/inquiry_list.html",
-        {"filter": inquiry_filter, "page": page, "total": page.paginator.count, "today": timezone.localdate()},
+        {
+            "filter": inquiry_filter,
+            "page": SimpleLazyObject(page),
+            "today": timezone.localdate(),
+            **cache.fragment(
+                "inquiry-list",
+                request.GET.urlencode(),
+                topics=("inquiries", "profiles", "users"),
+                by_date=True,
+                cacheable=set(request.GET) <= INQUIRY_LIST_PARAMETERS,
+            ),
+        },
     )
 
 

@@ -288,3 +288,22 @@ def test_cache_retire_command_retires_every_topic():
     call_command("cache_retire", stdout=out)
     assert all(cache.versions(topic) != version for topic, version in before.items())
     assert "nki" in out.getvalue()
+
+
+def test_inquiry_list_shows_new_inquiries_answers_and_renamed_staff(staff, kommun_a):
+    client = client_for(staff)
+    url = reverse("inquiries:index")
+    first, cold = get(client, url)
+    _, warm = get(client, url)
+    assert warm < cold
+    inquiry = InquiryFactory(code_name="Projekt Lodjur", responsible=staff)
+    with_new, _ = get(client, url)
+    assert "Projekt Lodjur" in with_new and "Projekt Lodjur" not in first
+    staff.first_name, staff.last_name = "Greta", "Nyström"
+    staff.save()
+    renamed, _ = get(client, url)
+    assert "Greta Nyström" in renamed
+    made = dispatch(kommun_a, sent=timezone.localdate(), inquiry=inquiry)
+    Answer.objects.create(dispatch=made, decision=Answer.Decision.INTERESTED, offer="Mark finns.")
+    answered, _ = get(client, url)
+    assert answered != renamed
