@@ -23,5 +23,6 @@ class InquiriesConfig(AppConfig):
                 template="inquiries/includes/open_dispatches_panel.html",
                 context=open_dispatches_panel,
                 order=10,
+                topics=("inquiries",),
             )
         )

@@ -210,6 +210,17 @@ def in_progress_ids(dispatches: QuerySet[Dispatch], today: datetime.date, status
     return list(by_status.union(reopened))
 
 
+INBOX_DEFERRED = (
+    "match_snapshot",
+    "inquiry__description",
+    "inquiry__investor_name",
+    "inquiry__investor_contact",
+    "answer__offer",
+    "answer__decline_text",
+    "inquiry__outcome__notes",
+)
+
+
 def inbox(*, user, today: datetime.date | None = None) -> dict:
     """A kommun user's inbox in three queries: candidates, open and in-progress dispatches, then closed.
 
@@ -218,7 +229,9 @@ def inbox(*, user, today: datetime.date | None = None) -> dict:
     """
     today = today or timezone.localdate()
     visible = dispatches_visible_to(user)
-    base = visible.select_related("answer", "inquiry__outcome").order_by("deadline", "pk")
+    # The inbox rows need none of the long fields: not the rating snapshot (JSON parsed per row),
+    # the description, the investor's identity, or the answer's texts.
+    base = visible.select_related("answer", "inquiry__outcome").defer(*INBOX_DEFERRED).order_by("deadline", "pk")
     current = list(
         base.filter(pk__in=in_progress_ids(visible, today, ACTIVE_STATUSES)).filter(
             open_q(today) | Q(answer__isnull=False, inquiry__status__in=ACTIVE_STATUSES)

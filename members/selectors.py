@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from . import access
 from .models import Contact, Kommun, KommunProfile, Membership, Population, Site
@@ -20,18 +20,28 @@ def kommun_list(*, user) -> QuerySet[Kommun]:
 
 
 def kommun_page(*, user, code: str) -> Kommun:
-    """One kommun with what its page shows, prefetched: memberships, contacts, populations."""
+    """One kommun (län, membership today) with its sites; `kommun_sections()` fetches the rest."""
     queryset = (
         Kommun.objects.select_related("lan")
         .with_membership()
-        .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("period").order_by("-starts_on")),
-            Prefetch("contacts", queryset=Contact.objects.order_by("role", "-is_primary", "name")),
-            Prefetch("populations", queryset=Population.objects.order_by("-year")),
-            Prefetch("sites", queryset=Site.objects.order_by("name")),
-        )
+        .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
     )
     return access.get_visible_or_404(user, queryset, "self", code=code)
+
+
+def kommun_sections(kommun: Kommun) -> dict:
+    """The kommun page's contacts (by role), memberships and populations (three queries)."""
+    prefetch_related_objects(
+        [kommun],
+        Prefetch("memberships", queryset=Membership.objects.select_related("period").order_by("-starts_on")),
+        Prefetch("contacts", queryset=Contact.objects.order_by("role", "-is_primary", "name")),
+        Prefetch("populations", queryset=Population.objects.order_by("-year")),
+    )
+    return {
+        "contact_groups": contacts_by_role(kommun),
+        "memberships": list(kommun.memberships.all()),
+        "populations": list(kommun.populations.all()),
+    }
 
 
 def kommun_profile(kommun: Kommun) -> KommunProfile | None:

@@ -101,16 +101,33 @@ def my_kommun(request: HttpRequest) -> HttpResponse:
 @access.portal_user_required
 def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -> HttpResponse:
     kommun = selectors.kommun_page(user=request.user, code=code)
+    can_edit = access.can_edit_kommun(request.user, kommun)
+    is_staff = access.is_staff(request.user)
+    # Cached per kommun and what the reader may do, until a write to what each part is built from
+    # (or midnight). The profile and sites stay live: their re-confirm buttons carry the reader's
+    # CSRF token. Every panel names its topics, or the panel block is not cached.
+    panel_topics = panels.topics()
     return render(
         request,
         "members/kommun_detail.html",
         {
             "kommun": kommun,
-            "contact_groups": selectors.contacts_by_role(kommun),
-            "can_edit": access.can_edit_kommun(request.user, kommun),
+            "can_edit": can_edit,
             "is_my_kommun": is_my_kommun,
-            "panels": panels.render_context(request, kommun),
+            "panels": SimpleLazyObject(lambda: panels.render_context(request, kommun)),
+            "sections": SimpleLazyObject(lambda: selectors.kommun_sections(kommun)),
             "profile": selectors.kommun_profile(kommun),
+            "panels_fragment": cache.fragment(
+                "kommun-panels",
+                kommun.pk,
+                is_staff,
+                topics=panel_topics or (),
+                by_date=True,
+                cacheable=panel_topics is not None,
+            ),
+            "sections_fragment": cache.fragment(
+                "kommun-sections", kommun.pk, is_staff, can_edit, topics=("register", "contacts"), by_date=True
+            ),
         },
     )
 

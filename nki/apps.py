@@ -30,5 +30,6 @@ class NkiConfig(AppConfig):
                     build=lambda: selectors.kommun_panel(kommun=kommun),
                 ),
                 order=30,
+                topics=("nki", "register"),
             )
         )

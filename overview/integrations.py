@@ -56,6 +56,7 @@ def _maturity_measure(track: str, order: int) -> MapMeasure:
 
     return MapMeasure(
         key=f"maturity_{track}",
+        topics=("maturity", "register"),
         label=lambda: _("Maturity, %(track)s") % {"track": Track(track).label},
         values=values,
         legend=legend,
@@ -87,7 +88,15 @@ def register_all() -> None:
     register_kpi_actual("members_met", selectors.kpi_members_met)
     _register_inquiries()
     _register_nki()
-    panels.register(panels.Panel("overview_maturity", "overview/includes/kommun_panel.html", _kommun_panel, order=50))
+    panels.register(
+        panels.Panel(
+            "overview_maturity",
+            "overview/includes/kommun_panel.html",
+            _kommun_panel,
+            order=50,
+            topics=("maturity", "dialog", "users"),
+        )
+    )
 
 
 def _register_inquiries() -> None:
@@ -106,10 +115,17 @@ def _register_inquiries() -> None:
             values=inquiry_figures.answer_rate_map_values,
             legend=inquiry_figures.answer_rate_legend,
             order=30,
+            topics=("inquiries", "register"),
         )
     )
     register_overview_panel(
-        OverviewPanel("inquiries", "overview/panels/inquiries.html", inquiry_figures.open_inquiries_panel, 10)
+        OverviewPanel(
+            "inquiries",
+            "overview/panels/inquiries.html",
+            inquiry_figures.open_inquiries_panel,
+            10,
+            topics=("inquiries", "users"),
+        )
     )
 
 
@@ -126,6 +142,9 @@ def _register_nki() -> None:
             values=nki_figures.nki_map_values,
             legend=nki_figures.nki_map_legend,
             order=40,
+            topics=("nki", "register"),
         )
     )
-    register_overview_panel(OverviewPanel("nki", "overview/panels/nki.html", nki_figures.nki_averages_panel, 20))
+    register_overview_panel(
+        OverviewPanel("nki", "overview/panels/nki.html", nki_figures.nki_averages_panel, 20, topics=("nki", "register"))
+    )

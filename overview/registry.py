@@ -64,6 +64,7 @@ class MapMeasure:
     values: Callable[[list[int]], dict[int, MapValue]]
     legend: Callable[[], list[tuple[str, str]]]  # [(css_class, words)], in order
     order: int = 100
+    topics: tuple[str, ...] | None = None  # what values() reads (members/cache.py); None: never cached
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class OverviewPanel:
     template: str
     context: Callable[[HttpRequest], dict | None]
     order: int = 100
+    topics: tuple[str, ...] | None = None  # what context() reads (members/cache.py); None: never cached
 
 
 EvidenceFn = Callable[[Iterable[int]], dict[int, Evidence]]
@@ -134,3 +136,13 @@ def report_sections() -> list[ReportSection]:
 
 def overview_panels() -> list[OverviewPanel]:
     return sorted(registries.overview_panels.values(), key=lambda p: (p.order, p.key))
+
+
+def overview_panel_topics() -> tuple[str, ...] | None:
+    """Every topic the staff overview's panels are built from, or None if one of them does not say."""
+    found: set[str] = set()
+    for panel in registries.overview_panels.values():
+        if panel.topics is None:
+            return None
+        found.update(panel.topics)
+    return tuple(sorted(found))

@@ -624,8 +624,8 @@ def staff_overview() -> dict:
     }
 
 
-# What the region part of the staff start page (members, maturity, the map's measures) is built from.
-REGION_TOPICS = ("register", "maturity", "nki", "inquiries", "dialog")
+# What the region part of the staff start page is built from, besides the chosen map measure.
+REGION_TOPICS = ("register", "maturity")
 
 
 def region_figures() -> dict:

@@ -19,7 +19,7 @@ from members.models import Kommun
 from . import selectors, services
 from .forms import AssessmentForm, DialogEntryForm, DialogFilterForm, FollowUpForm
 from .models import DialogEntry, DialogKind, FollowUp, Level, MaturityCriterion, Track
-from .registry import map_measures, overview_panels
+from .registry import map_measures, overview_panel_topics, overview_panels
 
 # --- Staff overview ------------------------------------------------------------------------------
 
@@ -27,24 +27,43 @@ from .registry import map_measures, overview_panels
 @access.staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Staff start page: today's work first (follow-ups, members not met), then the region."""
-    context = selectors.staff_overview()
+    measures = map_measures()
     measure_key = request.GET.get("measure", "")
-    # The region part (members, maturity, the map) is the same for all staff: cached until a write
-    # to what it is built from (or midnight); it is computed only on a miss.
-    context["region"] = SimpleLazyObject(
-        lambda: {**selectors.region_figures(), **selectors.region_map(measure_key=measure_key)}
+    measure = next((m for m in measures if m.key == measure_key), measures[0])
+    panel_topics = overview_panel_topics()
+    # Both parts are the same for all staff: each is cached until a write to what it is built from
+    # (or midnight) and computed only on a miss. A panel or map measure that does not name its
+    # topics keeps its part live.
+    work = SimpleLazyObject(
+        lambda: {
+            **selectors.staff_overview(),
+            "panels": [(p.template, ctx) for p in overview_panels() if (ctx := p.context(request)) is not None],
+        }
     )
-    context.update(
-        cache.fragment(
-            "staff-region",
-            measure_key,
-            topics=selectors.REGION_TOPICS,
-            by_date=True,
-            cacheable=set(request.GET) <= {"measure"} and measure_key in {"", *(m.key for m in map_measures())},
-        )
+    region = SimpleLazyObject(lambda: {**selectors.region_figures(), **selectors.region_map(measure_key=measure_key)})
+    return render(
+        request,
+        "overview/index.html",
+        {
+            "work": work,
+            "work_fragment": cache.fragment(
+                "staff-work",
+                topics=("dialog", "users", "register", *(panel_topics or ())),
+                by_date=True,
+                cacheable=panel_topics is not None,
+            ),
+            "region": region,
+            "region_fragment": cache.fragment(
+                "staff-region",
+                measure.key,
+                topics=(*selectors.REGION_TOPICS, *(measure.topics or ())),
+                by_date=True,
+                cacheable=measure.topics is not None
+                and set(request.GET) <= {"measure"}
+                and measure_key in {"", measure.key},
+            ),
+        },
     )
-    context["panels"] = [(p.template, ctx) for p in overview_panels() if (ctx := p.context(request)) is not None]
-    return render(request, "overview/index.html", context)
 
 
 # --- Maturity ------------------------------------------------------------------------------------

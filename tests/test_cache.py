@@ -307,3 +307,30 @@ def test_inquiry_list_shows_new_inquiries_answers_and_renamed_staff(staff, kommu
     Answer.objects.create(dispatch=made, decision=Answer.Decision.INTERESTED, offer="Mark finns.")
     answered, _ = get(client, url)
     assert answered != renamed
+
+
+# --- Kommun page ---------------------------------------------------------------------------------
+
+
+def test_kommun_page_parts_follow_writes_and_differ_by_role(staff, user_a, kommun_a):
+    url = kommun_a.get_absolute_url()
+    staff_client, own_client = client_for(staff), client_for(user_a)
+    staff_first, cold = get(staff_client, url)
+    _, warm = get(staff_client, url)
+    assert warm < cold
+    mine, _ = get(own_client, url)
+    # Staff edit memberships; the kommun's own user does not, even right after staff filled the cache.
+    assert "/medlemskap/" in staff_first and "/medlemskap/" not in mine
+
+    ContactFactory(kommun=kommun_a, name="Sara Kontaktsson")
+    for client in (staff_client, own_client):
+        page, _ = get(client, url)
+        assert "Sara Kontaktsson" in page
+
+    today = timezone.localdate()
+    made = dispatch(kommun_a, sent=today, deadline=today + datetime.timedelta(days=4), code_name="Projekt Järv")
+    page, _ = get(own_client, url)
+    assert "Projekt Järv" in page  # the open-inquiries panel
+    Answer.objects.create(dispatch=made, decision=Answer.Decision.DECLINED, decline_reason=Answer.DeclineReason.NO_LAND)
+    page, _ = get(own_client, url)
+    assert "Projekt Järv" not in page  # answered: no longer waiting

@@ -222,7 +222,7 @@ def open_inquiries(kommun_a, kommun_b):
 
 def test_overview_lists_open_inquiries_with_deadlines_and_answers_awaited(open_inquiries, staff):
     response = client_for(staff).get(reverse("overview:index"))
-    panel = dict(response.context["panels"])["overview/panels/inquiries.html"]
+    panel = dict(response.context["work"]["panels"])["overview/panels/inquiries.html"]
     rows = [(i.code_name, i.dispatch_count, i.answer_count, i.awaited, i.days_left) for i in panel["inquiries"]]
     assert rows == [("Soon", 2, 1, 1, 2), ("Later", 1, 0, 1, 10)]
     assert panel["awaited"] == {"total": 2, "overdue": 0, "soon": 1, "kommuner": 2}

@@ -146,7 +146,7 @@ def test_map_by_latest_nki_totalt(nki_data, staff, kommun_a, kommun_b):
 
 def test_overview_shows_the_latest_nki_averages(nki_data, staff):
     response = client_for(staff).get(reverse("overview:index"))
-    panel = dict(response.context["panels"])["overview/panels/nki.html"]
+    panel = dict(response.context["work"]["panels"])["overview/panels/nki.html"]
     rows = {r.area.code: r for r in panel["rows"]}
     assert panel["year"] == 2024
     assert rows["totalt"].sba.value == Decimal("77.0") and rows["totalt"].national.value == Decimal("71.3")

@@ -99,10 +99,10 @@ def test_overview_lists_follow_ups_due_and_members_without_contact(staff, kommun
     FollowUpFactory(entry=entry, owner=staff, text="Ring tillbaka", due_on=today + datetime.timedelta(days=2))
     FollowUpFactory(entry=entry, owner=staff, text="Långt fram", due_on=today + datetime.timedelta(days=60))
     response = client_for(staff).get(reverse("overview:index"))
-    assert [f.text for f in response.context["follow_ups"]] == ["Ring tillbaka"]
-    without = {k.code for k in response.context["without_contact"]}
-    assert "0482" not in {k.code for k in response.context["without_contact"]}
-    assert response.context["without_contact_count"] == Kommun.objects.members().count() - 1
+    assert [f.text for f in response.context["work"]["follow_ups"]] == ["Ring tillbaka"]
+    without = {k.code for k in response.context["work"]["without_contact"]}
+    assert "0482" not in {k.code for k in response.context["work"]["without_contact"]}
+    assert response.context["work"]["without_contact_count"] == Kommun.objects.members().count() - 1
     assert without
 
 
