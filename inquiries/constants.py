@@ -27,3 +27,5 @@ GAP_WINDOW_DAYS = 730
 
 # Rows per page in the staff inquiry list and the kommun inbox's closed list.
 PAGE_SIZE = 50
+# The inbox's closed inquiries are the archive, below what needs an answer: a shorter page.
+INBOX_CLOSED_PAGE_SIZE = 20

@@ -76,7 +76,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     groups = selectors.inbox(user=request.user)
-    closed = Paginator(groups.pop("closed"), constants.PAGE_SIZE).get_page(request.GET.get("page"))
+    closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inquiries/inbox.html",
