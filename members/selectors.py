@@ -20,13 +20,12 @@ def kommun_list(*, user) -> QuerySet[Kommun]:
 
 
 def kommun_page(*, user, code: str) -> Kommun:
-    """One kommun (län, membership today) with its sites; `kommun_sections()` fetches the rest."""
-    queryset = (
-        Kommun.objects.select_related("lan")
-        .with_membership()
-        .prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
-    )
-    return access.get_visible_or_404(user, queryset, "self", code=code)
+    """One kommun (län, membership today); `kommun_sections()` and `kommun_sites()` fetch the rest."""
+    return access.get_visible_or_404(user, Kommun.objects.select_related("lan").with_membership(), "self", code=code)
+
+
+def kommun_sites(kommun: Kommun) -> list[Site]:
+    return list(kommun.sites.order_by("name"))
 
 
 def kommun_sections(kommun: Kommun) -> dict:

@@ -104,8 +104,9 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
     can_edit = access.can_edit_kommun(request.user, kommun)
     is_staff = access.is_staff(request.user)
     # Cached per kommun and what the reader may do, until a write to what each part is built from
-    # (or midnight). The profile and sites stay live: their re-confirm buttons carry the reader's
-    # CSRF token. Every panel names its topics, or the panel block is not cached.
+    # (or midnight: sites go stale by date). The sites' re-confirm buttons submit a form outside the
+    # cached part, which carries the reader's CSRF token. Every panel names its topics, or the panel
+    # block is not cached.
     panel_topics = panels.topics()
     return render(
         request,
@@ -116,7 +117,11 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
             "is_my_kommun": is_my_kommun,
             "panels": SimpleLazyObject(lambda: panels.render_context(request, kommun)),
             "sections": SimpleLazyObject(lambda: selectors.kommun_sections(kommun)),
-            "profile": selectors.kommun_profile(kommun),
+            "profile": SimpleLazyObject(lambda: selectors.kommun_profile(kommun)),
+            "profile_sites": SimpleLazyObject(lambda: selectors.kommun_sites(kommun)),
+            "profile_fragment": cache.fragment(
+                "kommun-profile", kommun.pk, can_edit, topics=("profiles",), by_date=True
+            ),
             "panels_fragment": cache.fragment(
                 "kommun-panels",
                 kommun.pk,

@@ -303,3 +303,25 @@ def test_kommun_fills_in_a_maturity_self_assessment(browser_for, language, user_
     assert "AKTIV" in b.find(".messages").text
     section = b.find(f"#track-{Track.INVESTMENT}").find_element("xpath", "../..").text
     assert "AKTIV" in section and t("Update the self-assessment") in section
+
+
+# --- 6. A kommun re-confirms a stale site on its (cached) kommun page ------------------------------
+
+
+def test_kommun_reconfirms_a_stale_site_from_the_cached_page(browser_for, language, user_a, kommun_a):
+    # The sites table is a cached part of the page; its "Still true" buttons submit a form outside
+    # it that carries this reader's CSRF token (a real browser, real CSRF checks).
+    long_ago = timezone.localdate() - datetime.timedelta(days=500)
+    site = SiteFactory(kommun=kommun_a, name="Flen Östra", last_confirmed=long_ago)
+    b = browser_for(language)
+    t = b.t
+    b.login_as(user_a)
+    b.visit(f"/kommuner/{kommun_a.code}/", "kommun-page")
+    b.visit(f"/kommuner/{kommun_a.code}/", "kommun-page-cached")  # served from the cache now
+    row = b.find("#sites-heading").find_element("xpath", "../..").find_element("xpath", ".//tr[th='Flen Östra']")
+    assert t("Stale") in row.text
+    b.submit(b.button(t("Still true"), within=row), "site-confirmed")
+    site.refresh_from_db()
+    assert site.last_confirmed == timezone.localdate()
+    row = b.find("#sites-heading").find_element("xpath", "../..").find_element("xpath", ".//tr[th='Flen Östra']")
+    assert t("Stale") not in row.text
