@@ -11,10 +11,14 @@ class InquiriesConfig(AppConfig):
 
         from .models import Answer, Dispatch, Inquiry, Outcome
         from .panel import open_dispatches_panel
+        from .selectors import answer_inbox_topics, inbox_topic
 
-        # Cached figures built from inquiries (the staff overview's map); bulk writes bump themselves.
-        for model in (Inquiry, Dispatch, Answer, Outcome):
-            cache.track(model, "inquiries")
+        # Cached pages and figures built from inquiries; bulk writes bump themselves (services).
+        # A dispatch or answer also retires its kommun's inbox; an inquiry or outcome every inbox.
+        cache.track(Inquiry, "inquiries", "inquiry-records")
+        cache.track(Outcome, "inquiries", "inquiry-records")
+        cache.track(Dispatch, "inquiries", per_row=lambda d: [inbox_topic(d.kommun_id)])
+        cache.track(Answer, "inquiries", per_row=answer_inbox_topics)
 
         # First on a kommun's page: inquiries waiting for its answer, with days left.
         panels.register(

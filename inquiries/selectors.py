@@ -210,6 +210,23 @@ def in_progress_ids(dispatches: QuerySet[Dispatch], today: datetime.date, status
     return list(by_status.union(reopened))
 
 
+def inbox_topic(kommun_id: int) -> str:
+    """The cache topic of one kommun's inbox (members/cache.py): its dispatches and answers."""
+    return f"inbox:{kommun_id}"
+
+
+def answer_inbox_topics(answer: Answer) -> list[str]:
+    """The inbox an answer shows in (its dispatch's kommun); no query when the dispatch is loaded."""
+    if Answer.dispatch.is_cached(answer):
+        kommun_id = answer.dispatch.kommun_id
+    else:  # e.g. deleted with its dispatch, which retires the inbox itself
+        kommun_id = Dispatch.objects.filter(pk=answer.dispatch_id).values_list("kommun_id", flat=True).first()
+    return [inbox_topic(kommun_id)] if kommun_id else []
+
+
+# What every inbox is built from besides its own dispatches: inquiries and outcomes, sector names.
+INBOX_TOPICS = ("inquiry-records", "profiles")
+
 INBOX_DEFERRED = (
     "match_snapshot",
     "inquiry__description",

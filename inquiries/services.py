@@ -90,6 +90,8 @@ def inquiry_dispatch(*, inquiry: Inquiry, kommun_ids: Iterable[int], user) -> li
         default_user=user,
     )
     cache.bump("inquiries")  # bulk_create sends no signals
+    for kommun_id in new_ids:
+        cache.bump(selectors.inbox_topic(kommun_id))
     if inquiry.status == Inquiry.Status.DRAFT:
         inquiry.status = Inquiry.Status.SENT
         inquiry.sent_at = now
@@ -107,6 +109,7 @@ def dispatch_mark_viewed(*, dispatch: Dispatch) -> None:
         now = timezone.now()
         Dispatch.objects.filter(pk=dispatch.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
         cache.bump("inquiries")  # update() sends no signals
+        cache.bump(selectors.inbox_topic(dispatch.kommun_id))
         dispatch.first_viewed_at = now
 
 

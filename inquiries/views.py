@@ -75,16 +75,30 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    groups = selectors.inbox(user=request.user)
-    closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE).get_page(request.GET.get("page"))
+    kommun = request.user.kommun
+
+    def build() -> dict:
+        groups = selectors.inbox(user=request.user)
+        closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE)
+        return {**groups, "page": closed.get_page(request.GET.get("page"))}
+
+    # The same for every user of the kommun: cached until a write to one of its dispatches or
+    # answers, to any inquiry or outcome (or midnight: days left); built only on a miss.
     return render(
         request,
         "inquiries/inbox.html",
         {
-            **groups,
-            "page": closed,
-            "kommun": request.user.kommun,
+            "inbox": SimpleLazyObject(build),
+            "kommun": kommun,
             "soon": constants.DEADLINE_SOON_DAYS,
+            **cache.fragment(
+                "inbox",
+                kommun.pk,
+                request.GET.urlencode(),
+                topics=(*selectors.INBOX_TOPICS, selectors.inbox_topic(kommun.pk)),
+                by_date=True,
+                cacheable=set(request.GET) <= {"page"},
+            ),
         },
     )
 

@@ -90,28 +90,39 @@ def key(name: str, *parts, topics: tuple[str, ...], by_date: bool = False) -> st
 
     by_date adds today's date, for values that depend on what is true today (membership by date).
     """
-    bits = [name, RELEASE, translation.get_language() or "", versions(*topics), *map(str, parts)]
+    # EVERYTHING is in every key: bump_all() retires every entry, per-row topics included.
+    bits = [name, RELEASE, translation.get_language() or "", versions(EVERYTHING, *topics), *map(str, parts)]
     if by_date:
         bits.append(timezone.localdate().isoformat())
     return hashlib.sha1("|".join(bits).encode(), usedforsecurity=False).hexdigest()
 
 
+EVERYTHING = "*"
+
+
 def bump_all() -> None:
     """Retire everything cached (after loading data in bulk outside the portal's services)."""
-    for topic in sorted(TOPICS):
+    for topic in sorted(TOPICS | {EVERYTHING}):
         bump(topic)
 
 
-TOPICS: set[str] = set()  # every topic some model is tracked under
+TOPICS: set[str] = set()  # every fixed topic some model is tracked under
 
 
-def track(model, *topics: str) -> None:
-    """Bump `topics` whenever a `model` row is saved or deleted (or its many-to-many set changes)."""
+def track(model, *topics: str, per_row=None) -> None:
+    """Bump `topics` whenever a `model` row is saved or deleted (or its many-to-many set changes).
+
+    per_row(instance) may name further topics for the row itself, e.g. one kommun's inbox, so a
+    write retires only what shows that row.
+    """
     TOPICS.update(topics)
 
-    def changed(sender, **kwargs) -> None:
+    def changed(sender, instance=None, **kwargs) -> None:
         for topic in topics:
             bump(topic)
+        if per_row is not None and instance is not None:
+            for topic in per_row(instance):
+                bump(topic)
 
     uid = f"sba-cache:{model._meta.label}:{','.join(topics)}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)

@@ -18,13 +18,13 @@ from django.utils import timezone
 from inquiries import services as inquiry_services
 from inquiries.models import Answer, Inquiry
 from members import cache
-from members.models import Contact, Kommun, Membership
+from members.models import Contact, Kommun, Membership, User
 from nki import services as nki_services
 from nki.models import NkiResult, ServiceArea
 from overview.models import Track
 from overview.services import assessment_submit
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, UserFactory
 from tests.inquiries.factories import InquiryFactory, SiteFactory
 from tests.nki.conftest import csv_bytes, make_results
 from tests.overview.conftest import answer_set
@@ -334,3 +334,34 @@ def test_kommun_page_parts_follow_writes_and_differ_by_role(staff, user_a, kommu
     Answer.objects.create(dispatch=made, decision=Answer.Decision.DECLINED, decline_reason=Answer.DeclineReason.NO_LAND)
     page, _ = get(own_client, url)
     assert "Projekt Järv" not in page  # answered: no longer waiting
+
+
+# --- Kommun inbox --------------------------------------------------------------------------------
+
+
+def test_an_inbox_is_retired_by_its_own_dispatches_not_by_another_kommuns(user_a, user_b, kommun_a, kommun_b):
+    today = timezone.localdate()
+    inquiry = InquiryFactory(
+        code_name="Projekt Lo", status=Inquiry.Status.SENT, answer_deadline=today + datetime.timedelta(days=6)
+    )
+    a_client, b_client = client_for(user_a), client_for(user_b)
+    url = reverse("inquiries:index")
+    get(a_client, url)
+    _, a_warm = get(a_client, url)
+    b_first, _ = get(b_client, url)
+    _, b_warm = get(b_client, url)
+
+    made = dispatch(kommun_a, sent=today, deadline=today + datetime.timedelta(days=6), inquiry=inquiry)
+    a_after, a_cold = get(a_client, url)
+    assert "Projekt Lo" in a_after and a_cold > a_warm  # Flen's inbox was built again
+    b_after, b_still = get(b_client, url)
+    assert b_still == b_warm and without_tokens(b_after) == without_tokens(b_first)  # Värmdö's was not
+
+    # Another user of the same kommun shares the cached inbox; an answer retires it.
+    colleague = client_for(UserFactory(kommun=kommun_a, role=User.Role.KOMMUN))
+    colleague.get(reverse("members:my_kommun"))  # their session's first request
+    shared, colleague_queries = get(colleague, url)
+    assert "Projekt Lo" in shared and colleague_queries < a_cold  # not built again for them
+    Answer.objects.create(dispatch=made, decision=Answer.Decision.INTERESTED, offer="Vi har mark.")
+    answered, _ = get(a_client, url)
+    assert "Projekt Lo" in re.search(r'id="answered-heading".*?</section>', answered, re.S).group(0)

@@ -66,5 +66,5 @@ def test_demo_has_every_status_and_populated_inboxes():
     users = User.objects.in_bulk(["flen@sba.example", "varmdo@sba.example"], field_name="email")
     for email, user in users.items():
         response = client_for(user).get(reverse("inquiries:index"))
-        ctx = response.context
-        assert ctx["new"] and ctx["awaiting"] and ctx["answered"] and ctx["page"].object_list, email
+        inbox = response.context["inbox"]
+        assert inbox["new"] and inbox["awaiting"] and inbox["answered"] and inbox["page"].object_list, email
