@@ -9,7 +9,7 @@ class InquiriesConfig(AppConfig):
     def ready(self) -> None:
         from members import cache, panels
 
-        from .models import Answer, Dispatch, Inquiry, Outcome
+        from .models import Answer, Attachment, Dispatch, Inquiry, Outcome
         from .panel import open_dispatches_panel
         from .selectors import answer_inbox_topics, inbox_topic
 
@@ -19,6 +19,7 @@ class InquiriesConfig(AppConfig):
         cache.track(Outcome, "inquiries", "inquiry-records")
         cache.track(Dispatch, "inquiries", per_row=lambda d: [inbox_topic(d.kommun_id)])
         cache.track(Answer, "inquiries", per_row=answer_inbox_topics)
+        cache.track(Attachment, "inquiries")
 
         # First on a kommun's page: inquiries waiting for its answer, with days left.
         panels.register(

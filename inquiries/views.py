@@ -192,6 +192,11 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **cache.fragment(
                 "inquiry-match-table", inquiry.pk, topics=MATCH_TOPICS, by_date=True, cacheable=data is None
             ),
+            # The answer cards (answers, sites, contacts, files, action buttons); their forms with the
+            # reader's CSRF token are rendered outside the cached part.
+            "cards_fragment": cache.fragment(
+                "inquiry-cards", inquiry.pk, topics=(*MATCH_TOPICS, "contacts"), by_date=True, cacheable=data is None
+            ),
         },
     )
 

@@ -365,3 +365,34 @@ def test_an_inbox_is_retired_by_its_own_dispatches_not_by_another_kommuns(user_a
     Answer.objects.create(dispatch=made, decision=Answer.Decision.INTERESTED, offer="Vi har mark.")
     answered, _ = get(a_client, url)
     assert "Projekt Lo" in re.search(r'id="answered-heading".*?</section>', answered, re.S).group(0)
+
+
+def test_inquiry_cards_follow_actions_and_keep_forms_live(staff, kommun_a, kommun_b):
+    today = timezone.localdate()
+    inquiry = InquiryFactory(status=Inquiry.Status.SENT, answer_deadline=today + datetime.timedelta(days=9))
+    a = dispatch(kommun_a, sent=today, inquiry=inquiry, answered_after_days=0)
+    b = dispatch(kommun_b, sent=today, inquiry=inquiry)
+    client = client_for(staff)
+    url = reverse("inquiries:detail", args=[inquiry.pk])
+    first, cold = get(client, url)
+    again, warm = get(client, url)
+    assert warm < cold
+    # The forms the cached buttons submit are rendered for every request, each with a CSRF token.
+    for d in (a, b):
+        for action in ("reopen", "feedback"):
+            assert re.search(
+                rf'<form id="dispatch-{d.pk}-{action}" method="post"[^>]*>'
+                r'<input type="hidden" name="csrfmiddlewaretoken"',
+                again,
+            )
+    assert 'form="dispatch-actions"' in again and '<form id="dispatch-actions"' in again
+
+    def card(html: str, d) -> str:
+        return re.search(rf'<article class="card h-100" id="dispatch-{d.pk}".*?</article>', html, re.S).group(0)
+
+    client.post(reverse("inquiries:dispatch_action", args=[a.pk, "forward"]))
+    client.post(reverse("inquiries:dispatch_action", args=[b.pk, "feedback"]), {"feedback": "Tack, ni kom nära."})
+    after, _ = get(client, url)
+    forwarded = 'class="badge text-bg-info"'
+    assert forwarded in card(after, a) and forwarded not in card(first, a)
+    assert "Tack, ni kom nära." in card(after, b)
