@@ -100,6 +100,17 @@ def key(name: str, *parts, topics: tuple[str, ...], by_date: bool = False) -> st
 EVERYTHING = "*"
 
 
+def union_topics(parts) -> tuple[str, ...] | None:
+    """Every topic the given registered parts (panels, measures) are built from, or None if one
+    of them does not name its topics (then what shows them is not cached)."""
+    found: set[str] = set()
+    for part in parts:
+        if part.topics is None:
+            return None
+        found.update(part.topics)
+    return tuple(sorted(found))
+
+
 def bump_all() -> None:
     """Retire everything cached (after loading data in bulk outside the portal's services)."""
     for topic in sorted(TOPICS | {EVERYTHING}):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from . import cache
 from .models import Kommun
 
 
@@ -49,9 +50,4 @@ def render_context(request: HttpRequest, kommun: Kommun) -> list[tuple[str, dict
 
 def topics() -> tuple[str, ...] | None:
     """Every topic the registered panels are built from, or None if one of them does not say."""
-    found: set[str] = set()
-    for panel in _panels.values():
-        if panel.topics is None:
-            return None
-        found.update(panel.topics)
-    return tuple(sorted(found))
+    return cache.union_topics(_panels.values())

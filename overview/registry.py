@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 
+from members import cache
 from members.models import Kommun
 
 
@@ -140,9 +141,4 @@ def overview_panels() -> list[OverviewPanel]:
 
 def overview_panel_topics() -> tuple[str, ...] | None:
     """Every topic the staff overview's panels are built from, or None if one of them does not say."""
-    found: set[str] = set()
-    for panel in registries.overview_panels.values():
-        if panel.topics is None:
-            return None
-        found.update(panel.topics)
-    return tuple(sorted(found))
+    return cache.union_topics(registries.overview_panels.values())
