@@ -16,6 +16,7 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from zeal import zeal_context
 
 from members.models import Kommun, User
@@ -79,6 +80,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
+    yield
+    # A request in English leaves its language active in the thread; the next test starts in Swedish.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
