@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from digests import registry, services  # noqa: E402
+from digests import kinds, services  # noqa: E402
 from members.models import Contact, Kommun, User  # noqa: E402
 from members.services import kommuner_load  # noqa: E402
 
@@ -115,7 +115,7 @@ def main() -> None:
     build_region()
     print(f"database: {connection.vendor}; member kommuner: {Kommun.objects.members().count()}")
     total_time, total_digests = 0.0, 0
-    for kind in registry.kinds():
+    for kind in kinds.DIGEST_KINDS:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             report = services.digests_send(kind=kind.code, period=services.period_for(kind.code), dry_run=True)

@@ -54,7 +54,7 @@ def prepare(size_name: str) -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     from members import cache
 
-    cache.bump_all()  # the data set is written in bulk, past the signals that retire cached pages
+    cache.retire_all()  # the data set is written in bulk, past the signals that retire cached pages
     if _marker() == size_name:
         return {"generated": False}
     counts = dataset.generate(size)
@@ -99,7 +99,7 @@ def _timed(fn, runs: int) -> float:
 
 
 def measure(size_name: str) -> dict:
-    from digests import registry
+    from digests import kinds
     from digests import services as digest_services
     from inquiries import selectors as inquiry_selectors
     from inquiries.models import Inquiry
@@ -122,7 +122,7 @@ def measure(size_name: str) -> dict:
         client = clients[page["user"]]
         client.get(page["url"])  # session renewal
         # Cold: right after a write retired every cached fragment and figure (the cost of a miss).
-        cache.bump_all()
+        cache.retire_all()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             client.get(page["url"])
@@ -147,7 +147,7 @@ def measure(size_name: str) -> dict:
     # Building every digest for the region (dry run: built and rendered, nothing sent). Target ≤ 30 s.
     started = time.perf_counter()
     built = 0
-    for kind in registry.kinds():
+    for kind in kinds.DIGEST_KINDS:
         report = digest_services.digests_send(
             kind=kind.code, period=digest_services.period_for(kind.code), dry_run=True
         )

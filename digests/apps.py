@@ -11,11 +11,9 @@ class DigestsConfig(AppConfig):
     def ready(self) -> None:
         from outbox import kinds as outbox_kinds
 
-        from . import registry, sections
         from .kinds import DIGEST_KINDS
 
         for digest_kind in DIGEST_KINDS:
-            registry.register_kind(digest_kind)
             outbox_kinds.register(
                 outbox_kinds.Kind(
                     code=digest_kind.code,
@@ -25,4 +23,3 @@ class DigestsConfig(AppConfig):
                     order=50,
                 )
             )
-        sections.register_all()

@@ -21,7 +21,7 @@ from members.models import User
 from outbox import services as outbox
 from outbox.models import Message
 
-from . import periods, registry
+from . import kinds, periods
 from .periods import Period
 from .recipients import Recipient
 
@@ -38,7 +38,7 @@ class BuiltSection:
 
 @dataclass
 class Digest:
-    kind: registry.DigestKind
+    kind: kinds.DigestKind
     recipient: Recipient
     period: Period
     sections: list[BuiltSection]
@@ -85,9 +85,9 @@ def digest_build(*, kind: str, recipient: Recipient, period: Period) -> Digest |
 
     Every section reads through members.access with `recipient.viewer`.
     """
-    digest_kind = registry.kind(kind)
+    digest_kind = kinds.kind(kind)
     built = []
-    for section in registry.sections_for(kind):
+    for section in digest_kind.sections:
         data = section.build(recipient, period)
         if data is not None:
             base = section.template_base
@@ -98,7 +98,7 @@ def digest_build(*, kind: str, recipient: Recipient, period: Period) -> Digest |
 
 
 def period_for(kind: str, label: str | None = None, today: datetime.date | None = None) -> Period:
-    cadence = registry.kind(kind).cadence
+    cadence = kinds.kind(kind).cadence
     if label:
         return periods.parse(cadence, label)
     return periods.default(cadence, today or timezone.localdate())
@@ -110,11 +110,9 @@ def digests_send(*, kind: str, period: Period | None = None, dry_run: bool = Fal
 
     With dry_run nothing is written: the report's `planned` lists what would be queued.
     """
-    digest_kind = registry.kind(kind)
+    digest_kind = kinds.kind(kind)
     period = period or period_for(kind)
     report = RunReport(kind=kind, period=period)
-    if not registry.sections_for(kind):
-        return report  # nothing could be said (e.g. reminders before the inquiries sections exist)
     recipients = list(digest_kind.recipients(period))
     report.recipients = len(recipients)
     unsubscribed = outbox.unsubscribed_emails(kind=kind)

@@ -21,11 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from members.cache import Topic
 from members.models import Contact, Kommun, Sector, Site
 
 
 class ReferenceCounter(models.Model):
     """The last reference number used in a year; taken with select_for_update (services)."""
+
+    cache_topics = ()  # nothing cached reads it
 
     year = models.PositiveSmallIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
@@ -39,6 +42,8 @@ class ReferenceCounter(models.Model):
 
 
 class Inquiry(models.Model):
+    cache_topics = (Topic.INQUIRIES,)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
@@ -123,6 +128,8 @@ class Inquiry(models.Model):
 class Dispatch(models.Model):
     """An inquiry sent to one kommun: its rating at the time, its answer deadline, and its fate."""
 
+    cache_topics = (Topic.INQUIRIES,)
+
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="dispatches", verbose_name=_("inquiry"))
     kommun = models.ForeignKey(Kommun, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("kommun"))
     deadline = models.DateField(_("answer deadline"))
@@ -189,6 +196,8 @@ class Dispatch(models.Model):
 
 
 class Answer(models.Model):
+    cache_topics = (Topic.INQUIRIES,)
+
     class Decision(models.TextChoices):
         INTERESTED = "interested", _("Interested")
         DECLINED = "declined", _("Declined")
@@ -241,6 +250,8 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
+    cache_topics = (Topic.INQUIRIES,)
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("answer"))
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -265,6 +276,8 @@ class Attachment(models.Model):
 
 class Outcome(models.Model):
     """What the investor decided."""
+
+    cache_topics = (Topic.INQUIRIES,)
 
     class Decision(models.TextChoices):
         ESTABLISHED = "established", _("Established in a member kommun")

@@ -210,23 +210,6 @@ def in_progress_ids(dispatches: QuerySet[Dispatch], today: datetime.date, status
     return list(by_status.union(reopened))
 
 
-def inbox_topic(kommun_id: int) -> str:
-    """The cache topic of one kommun's inbox (members/cache.py): its dispatches and answers."""
-    return f"inbox:{kommun_id}"
-
-
-def answer_inbox_topics(answer: Answer) -> list[str]:
-    """The inbox an answer shows in (its dispatch's kommun); no query when the dispatch is loaded."""
-    if Answer.dispatch.is_cached(answer):
-        kommun_id = answer.dispatch.kommun_id
-    else:  # e.g. deleted with its dispatch, which retires the inbox itself
-        kommun_id = Dispatch.objects.filter(pk=answer.dispatch_id).values_list("kommun_id", flat=True).first()
-    return [inbox_topic(kommun_id)] if kommun_id else []
-
-
-# What every inbox is built from besides its own dispatches: inquiries and outcomes, sector names.
-INBOX_TOPICS = ("inquiry-records", "profiles")
-
 INBOX_DEFERRED = (
     "match_snapshot",
     "inquiry__description",
@@ -437,3 +420,22 @@ def _labels() -> dict:
 
 
 REQUIREMENT_LABELS = _labels()
+
+
+ANSWER_RATE_WINDOW_DAYS = 365  # "the last 12 months" of the maturity evidence and the region map
+
+
+def answer_figures_recent(kommun_ids: list[int], *, today: datetime.date | None = None) -> dict[int, dict]:
+    """{kommun_id: answer figures} over the dispatches sent in the last 12 months (one query).
+
+    Used where a kommun's recent answering is judged (maturity evidence, the region map); a kommun
+    with no dispatch in the window is absent."""
+    today = today or timezone.localdate()
+    start = datetime.datetime.combine(
+        today - datetime.timedelta(days=ANSWER_RATE_WINDOW_DAYS),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    dispatches = Dispatch.objects.filter(kommun_id__in=kommun_ids, sent_at__gte=start)
+    per_kommun, _region = answer_figures_per_kommun(dispatches, today=today)
+    return per_kommun

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from members import cache
+from members.cache import Topic
 from members.models import Kommun
 
 from . import matching, notifications, selectors
@@ -73,25 +74,23 @@ def inquiry_dispatch(*, inquiry: Inquiry, kommun_ids: Iterable[int], user) -> li
     ratings = {r.kommun_id: r for r in matching.rate_all(selectors.requirements_of(inquiry), profiles)}
     now = timezone.now()
     # bulk_create skips save(), so the history rows are written with the objects.
-    bulk_create_with_history(
-        [
-            Dispatch(
-                inquiry=inquiry,
-                kommun_id=kommun_id,
-                deadline=inquiry.answer_deadline,
-                match_class=ratings[kommun_id].match_class,
-                match_snapshot=ratings[kommun_id].as_json(),
-                sent_at=now,
-                sent_by=user,
-            )
-            for kommun_id in sorted(new_ids)
-        ],
-        Dispatch,
-        default_user=user,
-    )
-    cache.bump("inquiries")  # bulk_create sends no signals
-    for kommun_id in new_ids:
-        cache.bump(selectors.inbox_topic(kommun_id))
+    with cache.retiring(Topic.INQUIRIES):  # bulk_create sends no signals
+        bulk_create_with_history(
+            [
+                Dispatch(
+                    inquiry=inquiry,
+                    kommun_id=kommun_id,
+                    deadline=inquiry.answer_deadline,
+                    match_class=ratings[kommun_id].match_class,
+                    match_snapshot=ratings[kommun_id].as_json(),
+                    sent_at=now,
+                    sent_by=user,
+                )
+                for kommun_id in sorted(new_ids)
+            ],
+            Dispatch,
+            default_user=user,
+        )
     if inquiry.status == Inquiry.Status.DRAFT:
         inquiry.status = Inquiry.Status.SENT
         inquiry.sent_at = now
@@ -107,9 +106,8 @@ def dispatch_mark_viewed(*, dispatch: Dispatch) -> None:
     """Record the first time the kommun opened the dispatch (never overwritten)."""
     if dispatch.first_viewed_at is None:
         now = timezone.now()
-        Dispatch.objects.filter(pk=dispatch.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
-        cache.bump("inquiries")  # update() sends no signals
-        cache.bump(selectors.inbox_topic(dispatch.kommun_id))
+        with cache.retiring(Topic.INQUIRIES):  # update() sends no signals
+            Dispatch.objects.filter(pk=dispatch.pk, first_viewed_at__isnull=True).update(first_viewed_at=now)
         dispatch.first_viewed_at = now
 
 

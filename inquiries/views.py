@@ -13,11 +13,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members import access, cache
+from members.cache import Topic
 
 from . import constants, exports, matching, selectors, services
 from .forms import (
@@ -32,8 +32,6 @@ from .forms import (
 )
 from .models import Answer, Inquiry
 
-INQUIRY_LIST_PARAMETERS = {"q", "status", "sector", "responsible", "sort", "page"}
-
 
 @access.portal_user_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -44,61 +42,31 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def inquiry_list(request: HttpRequest) -> HttpResponse:
-    inquiry_filter = SimpleLazyObject(
-        lambda: InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
-    )
-
-    def page():
-        queryset = inquiry_filter.qs
-        if not queryset.ordered:  # no sort asked for, or one the filter refused
-            queryset = queryset.order_by("-created_at", "-pk")
-        return Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page"))
-
-    # All staff see the same list for the same filters: the filter bar and table are cached until
-    # the next write to inquiries, sectors or users (or midnight); the queries run only on a miss.
+    inquiry_filter = InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
+    queryset = inquiry_filter.qs
+    if not queryset.ordered:  # no sort asked for, or one the filter refused
+        queryset = queryset.order_by("-created_at", "-pk")
     return render(
         request,
         "inquiries/inquiry_list.html",
         {
             "filter": inquiry_filter,
-            "page": SimpleLazyObject(page),
+            "page": Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page")),
             "today": timezone.localdate(),
-            **cache.fragment(
-                "inquiry-list",
-                request.GET.urlencode(),
-                topics=("inquiries", "profiles", "users"),
-                by_date=True,
-                cacheable=set(request.GET) <= INQUIRY_LIST_PARAMETERS,
-            ),
         },
     )
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    kommun = request.user.kommun
-
-    def build() -> dict:
-        groups = selectors.inbox(user=request.user)
-        closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE)
-        return {**groups, "page": closed.get_page(request.GET.get("page"))}
-
-    # The same for every user of the kommun: cached until a write to one of its dispatches or
-    # answers, to any inquiry or outcome (or midnight: days left); built only on a miss.
+    groups = selectors.inbox(user=request.user)
+    closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE)
     return render(
         request,
         "inquiries/inbox.html",
         {
-            "inbox": SimpleLazyObject(build),
-            "kommun": kommun,
+            "inbox": {**groups, "page": closed.get_page(request.GET.get("page"))},
+            "kommun": request.user.kommun,
             "soon": constants.DEADLINE_SOON_DAYS,
-            **cache.fragment(
-                "inbox",
-                kommun.pk,
-                request.GET.urlencode(),
-                topics=(*selectors.INBOX_TOPICS, selectors.inbox_topic(kommun.pk)),
-                by_date=True,
-                cacheable=set(request.GET) <= {"page"},
-            ),
         },
     )
 
@@ -128,7 +96,7 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # What an inquiry's match table is built from: the inquiry, its dispatches, profiles and sites.
-MATCH_TOPICS = ("inquiries", "profiles", "register")
+MATCH_TOPICS = (Topic.INQUIRIES, Topic.PROFILES, Topic.REGISTER)
 
 
 def _recipient_context(inquiry: Inquiry, dispatches, data=None) -> dict:
@@ -191,11 +159,6 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The match table's rows as first shown; a POST with errors re-renders them from the form.
             **cache.fragment(
                 "inquiry-match-table", inquiry.pk, topics=MATCH_TOPICS, by_date=True, cacheable=data is None
-            ),
-            # The answer cards (answers, sites, contacts, files, action buttons); their forms with the
-            # reader's CSRF token are rendered outside the cached part.
-            "cards_fragment": cache.fragment(
-                "inquiry-cards", inquiry.pk, topics=(*MATCH_TOPICS, "contacts"), by_date=True, cacheable=data is None
             ),
         },
     )

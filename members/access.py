@@ -11,7 +11,13 @@ Rules:
 - an inactive user: nothing.
 
 Feature apps call `scope_to_kommun(user, queryset, "path__to__kommun")` for their own kommun-owned
-models, so the rule for "whose is this" is written once, here.
+models, so the rule for "whose is this" is written once, here. The path may cross a many-to-many
+relation (a dialog entry's "kommuner"): the entry is then the kommun's when the kommun is one of
+them.
+
+One named exception: `public_nki_contacts()` — the NKI contact of a kommun (name and e-mail only)
+is shown to every portal user beside that kommun's published NKI results, so a kommun knows whom
+to call about a result. Nothing else of a contact is public.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -49,14 +56,16 @@ def kommun_id_of(user) -> int | None:
 def scope_to_kommun(user, queryset: QuerySet[M], kommun_path: str = "kommun") -> QuerySet[M]:
     """Restrict any kommun-owned queryset to what `user` may see.
 
-    `kommun_path` is the lookup from the model to its Kommun ("kommun", "dispatch__kommun", …).
+    `kommun_path` is the lookup from the model to its Kommun ("kommun", "dispatch__kommun", or a
+    many-to-many such as "kommuner": then a row is visible when the user's kommun is among them;
+    one kommun per row of the relation, so no row is repeated).
     """
     if is_staff(user):
         return queryset
     kommun_id = kommun_id_of(user)
     if kommun_id is None:
         return queryset.none()
-    lookup = "pk" if kommun_path in ("", "self") else f"{kommun_path}_id"
+    lookup = "pk" if kommun_path in ("", "self") else kommun_path
     return queryset.filter(**{lookup: kommun_id})
 
 
@@ -86,6 +95,11 @@ def get_kommun_or_404(user, code: str) -> Kommun:
     return get_visible_or_404(user, Kommun.objects.select_related("lan"), "self", code=code)
 
 
+def can_see_kommun(user, kommun: Kommun) -> bool:
+    """Staff see every kommun; a kommun user their own (as kommuner_visible_to)."""
+    return is_staff(user) or (kommun_id_of(user) is not None and kommun_id_of(user) == kommun.pk)
+
+
 def can_edit_kommun(user, kommun: Kommun) -> bool:
     """Staff edit every kommun; a kommun user edits their own kommun's contacts and profile."""
     return is_staff(user) or kommun_id_of(user) == kommun.pk
@@ -97,6 +111,25 @@ def contacts_visible_to(user) -> QuerySet[Contact]:
 
 def get_contact_or_404(user, kommun: Kommun, pk: int) -> Contact:
     return get_visible_or_404(user, Contact.objects.filter(kommun=kommun), pk=pk)
+
+
+def public_nki_contacts(kommun_ids) -> QuerySet[Contact]:
+    """The one exception to "contacts are the kommun's own": the NKI contacts of these kommuner,
+    for every portal user, beside the kommuner's published NKI results (the NKI area page's
+    improvers, so a kommun knows whom to call). Only name and e-mail are loaded: no other role, no
+    phone or notes. Primary first."""
+    return (
+        Contact.objects.filter(kommun_id__in=list(kommun_ids), role=Contact.Role.NKI)
+        .only("kommun_id", "name", "email", "is_primary", "role")
+        .order_by("-is_primary", "name")
+    )
+
+
+def client_address(request) -> str | None:
+    """The visitor's address as django-axes sees it: behind PROXY_COUNT trusted proxies (set by
+    BEHIND_PROXY, see settings) the X-Forwarded-For entry they added, else REMOTE_ADDR. Every limit
+    and log line uses this, so behind the proxy one visitor's limit is not everyone's."""
+    return get_client_ip_address(request) if request is not None else None
 
 
 # --- View decorators -----------------------------------------------------------------------------
@@ -113,7 +146,7 @@ def staff_required(view: Callable) -> Callable:
                 "staff page refused: user=%s path=%s ip=%s",
                 request.user.pk,
                 request.path,
-                request.META.get("REMOTE_ADDR"),
+                client_address(request),
             )
             raise Http404
         return view(request, *args, **kwargs)

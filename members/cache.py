@@ -1,45 +1,68 @@
-"""Versioned caching for what is read far more often than it is written (NKI tables, the register).
+"""Versioned caching for the few pages that miss their budget without it (docs/CONTRIBUTING.md).
 
-A *topic* names a set of tables that cached values are built from ("nki", "register", …). Every
-write to a topic's models gives the topic a new version:
-
-- ordinary saves and deletes through model signals: each app says which of its models belong to
-  which topic with `track(Model, "topic")` in its `AppConfig.ready()`;
-- writes that bypass signals (raw SQL, `bulk_create`, `QuerySet.update`) call `bump("topic")`
-  themselves: the NKI import, the demo loaders.
+A *topic* (`Topic`, the one list) names a set of tables that cached values are built from. Every
+model says which topics it feeds with a `cache_topics` class attribute (an empty tuple: nothing
+cached reads it); a system check refuses to start when a model of ours does not say, or names
+something that is not a `Topic`. One signal receiver gives those topics a new version on every
+save, delete and many-to-many change. Writes that bypass signals (`bulk_create`,
+`QuerySet.update`, raw SQL) run inside `with cache.retiring(Topic.NKI): …`.
 
 A cached value's key holds the versions of every topic it is built from (`key()`), so one write
 retires every value built on it at once; nothing has to know which keys exist, and retired entries
 expire on their own. Versions are random tokens, not counters, so a version lost from the cache
-can never come back and match an old entry.
-
-A bump happens twice: at once, so the writing request (inside its transaction) never reads a value
-built before its write, and again on commit, so a value another request built from the data as it
-was before the commit cannot outlive it.
+can never come back and match an old entry. A retire happens twice: at once, so the writing request
+never reads a value built before its write, and again on commit, so a value another request built
+from the data as it was before the commit cannot outlive it.
 
 `RELEASE` (a digest of the code, templates and translations at start-up) is part of every key, so a
 deploy that changes how a page looks never serves fragments rendered by the old code.
-
-Views use this with Django's `{% cache %}` template tag: the view passes the selector's result as a
-lazy object and a `fragment_key` built here; on a hit the selector never runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 PREFIX = "sba:v:"
-TIMEOUT = 6 * 60 * 60  # seconds a cached fragment lives at most (writes retire it sooner)
+TIMEOUT = 6 * 60 * 60  # seconds a cached value lives at most (writes retire it sooner)
 _SOURCE_SUFFIXES = {".py", ".html", ".mo", ".txt", ".js", ".css", ".svg", ".json"}
 _NOT_SOURCE = {"staticfiles", "bench", "tests", "docs", "media", "node_modules"}
+# The apps whose models must declare cache_topics (third-party models are not cached anywhere).
+PROJECT_APPS = ("members", "outbox", "inquiries", "nki", "overview", "digests")
+
+
+class Topic(StrEnum):
+    """What cached values are built from. An unknown topic is an error, never a silent new key."""
+
+    REGISTER = "register"  # kommuner, län, membership, agreement periods, population
+    CONTACTS = "contacts"
+    PROFILES = "profiles"  # member profiles, sites and sectors (what inquiries are rated against)
+    USERS = "users"  # names shown in cached lists
+    INQUIRIES = "inquiries"  # inquiries, dispatches, answers, outcomes, attachments
+    NKI = "nki"
+    MATURITY = "maturity"
+    DIALOG = "dialog"
+    KPI = "kpi"
+
+
+def _topics(topics: Iterable) -> tuple[Topic, ...]:
+    topics = tuple(topics)
+    for topic in topics:
+        if not isinstance(topic, Topic):
+            raise TypeError(f"unknown cache topic {topic!r}: use members.cache.Topic")
+    return topics
 
 
 def _release() -> str:
@@ -59,13 +82,9 @@ def _release() -> str:
 RELEASE = _release()
 
 
-def _version_key(topic: str) -> str:
-    return PREFIX + topic
-
-
-def versions(*topics: str) -> str:
+def versions(*topics: Topic) -> str:
     """The current version of each topic, one cache round trip (a new token for a topic never seen)."""
-    keys = [_version_key(topic) for topic in topics]
+    keys = [PREFIX + topic for topic in _topics(topics)]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -75,74 +94,43 @@ def versions(*topics: str) -> str:
     return ".".join(found[key] for key in keys)
 
 
-def bump(topic: str) -> None:
-    """Retire every cached value built on `topic`: now, and again when the transaction commits."""
+def _retire(topics: tuple[Topic, ...]) -> None:
+    def new_versions() -> None:
+        cache.set_many({PREFIX + topic: uuid.uuid4().hex[:12] for topic in topics}, None)
 
-    def new_version() -> None:
-        cache.set(_version_key(topic), uuid.uuid4().hex[:12], None)
-
-    new_version()
-    transaction.on_commit(new_version)
+    if topics:
+        new_versions()
+        transaction.on_commit(new_versions)
 
 
-def key(name: str, *parts, topics: tuple[str, ...], by_date: bool = False) -> str:
-    """A fragment key: name, the caller's parts, the language, the topics' versions and the release.
+@contextmanager
+def retiring(*topics: Topic) -> Iterator[None]:
+    """Around a write that bypasses model signals (bulk_create, update(), raw SQL): every value
+    built on `topics` is retired when the block ends, and again when the transaction commits."""
+    topics = _topics(topics)
+    try:
+        yield
+    finally:
+        _retire(topics)
+
+
+def retire_all() -> None:
+    """Retire everything cached (after loading data in bulk outside the portal's services)."""
+    _retire(tuple(Topic))
+
+
+def key(name: str, *parts, topics: tuple[Topic, ...], by_date: bool = False) -> str:
+    """A cache key: name, the caller's parts, the language, the topics' versions and the release.
 
     by_date adds today's date, for values that depend on what is true today (membership by date).
     """
-    # EVERYTHING is in every key: bump_all() retires every entry, per-row topics included.
-    bits = [name, RELEASE, translation.get_language() or "", versions(EVERYTHING, *topics), *map(str, parts)]
+    bits = [name, RELEASE, translation.get_language() or "", versions(*topics), *map(str, parts)]
     if by_date:
         bits.append(timezone.localdate().isoformat())
     return hashlib.sha1("|".join(bits).encode(), usedforsecurity=False).hexdigest()
 
 
-EVERYTHING = "*"
-
-
-def union_topics(parts) -> tuple[str, ...] | None:
-    """Every topic the given registered parts (panels, measures) are built from, or None if one
-    of them does not name its topics (then what shows them is not cached)."""
-    found: set[str] = set()
-    for part in parts:
-        if part.topics is None:
-            return None
-        found.update(part.topics)
-    return tuple(sorted(found))
-
-
-def bump_all() -> None:
-    """Retire everything cached (after loading data in bulk outside the portal's services)."""
-    for topic in sorted(TOPICS | {EVERYTHING}):
-        bump(topic)
-
-
-TOPICS: set[str] = set()  # every fixed topic some model is tracked under
-
-
-def track(model, *topics: str, per_row=None) -> None:
-    """Bump `topics` whenever a `model` row is saved or deleted (or its many-to-many set changes).
-
-    per_row(instance) may name further topics for the row itself, e.g. one kommun's inbox, so a
-    write retires only what shows that row.
-    """
-    TOPICS.update(topics)
-
-    def changed(sender, instance=None, **kwargs) -> None:
-        for topic in topics:
-            bump(topic)
-        if per_row is not None and instance is not None:
-            for topic in per_row(instance):
-                bump(topic)
-
-    uid = f"sba-cache:{model._meta.label}:{','.join(topics)}"
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-    for field in model._meta.many_to_many:
-        m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}:{field.name}")
-
-
-def get_or_build(name: str, *parts, topics: tuple[str, ...], build, by_date: bool = False):
+def get_or_build(name: str, *parts, topics: tuple[Topic, ...], build, by_date: bool = False):
     """The cached value for (name, parts) at the topics' current versions, built on a miss."""
     cache_key = "sba:c:" + key(name, *parts, topics=topics, by_date=by_date)
     value = cache.get(cache_key)
@@ -152,7 +140,7 @@ def get_or_build(name: str, *parts, topics: tuple[str, ...], build, by_date: boo
     return value
 
 
-def fragment(name: str, *parts, topics: tuple[str, ...], by_date: bool = False, cacheable: bool = True) -> dict:
+def fragment(name: str, *parts, topics: tuple[Topic, ...], by_date: bool = False, cacheable: bool = True) -> dict:
     """Context for `{% cache fragment_timeout <name> fragment_key %}` in a template.
 
     cacheable=False (a request with query parameters the page does not know, say) renders the
@@ -161,3 +149,61 @@ def fragment(name: str, *parts, topics: tuple[str, ...], by_date: bool = False, 
     if not cacheable:
         return {"fragment_key": uuid.uuid4().hex, "fragment_timeout": 0}
     return {"fragment_key": key(name, *parts, topics=topics, by_date=by_date), "fragment_timeout": TIMEOUT}
+
+
+# --- Which models feed which topics ---------------------------------------------------------------
+
+
+def _is_generated(model) -> bool:
+    """Many-to-many tables (their owner's topics count) and django-simple-history's history tables."""
+    return model._meta.auto_created or hasattr(model, "instance_type")
+
+
+def topics_of(model) -> tuple[Topic, ...]:
+    return getattr(model, "cache_topics", ())
+
+
+def _changed(sender, instance=None, **kwargs) -> None:
+    if kwargs.get("signal") is m2m_changed:
+        if not kwargs["action"].startswith("post_"):
+            return
+        # A many-to-many table belongs to the model that declares the field, from either side.
+        owner = sender._meta.auto_created
+        _retire(topics_of(owner) if owner else topics_of(sender))
+    else:
+        _retire(topics_of(sender))
+
+
+def connect() -> None:
+    """One receiver for every model (members.apps.MembersConfig.ready)."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_changed, dispatch_uid=f"sba-cache-{id(signal)}")
+
+
+@checks.register()
+def check_models_declare_topics(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every model of ours says what it feeds (cache_topics), with known topics only."""
+    errors = []
+    for app_label in PROJECT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if _is_generated(model):
+                continue
+            declared = getattr(model, "cache_topics", None)
+            if declared is None:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label} does not say which cache topics it feeds",
+                        hint="Add cache_topics = (Topic.…,) or cache_topics = () (members/cache.py).",
+                        obj=model,
+                        id="sba.E001",
+                    )
+                )
+            elif not isinstance(declared, tuple) or not all(isinstance(t, Topic) for t in declared):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.cache_topics must be a tuple of members.cache.Topic",
+                        obj=model,
+                        id="sba.E002",
+                    )
+                )
+    return errors

@@ -18,12 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .cache import Topic
+
 kommunkod_validator = RegexValidator(r"^\d{4}$", _("A kommunkod is four digits, e.g. 0482."))
 lan_code_validator = RegexValidator(r"^\d{2}$", _("A län code is two digits, e.g. 01."))
 
 
 class Lan(models.Model):
     """A county (län), identified by SCB's two-digit code."""
+
+    cache_topics = (Topic.REGISTER,)
 
     code = models.CharField(_("län code"), max_length=2, unique=True, validators=[lan_code_validator])
     name = models.CharField(_("name"), max_length=64)
@@ -62,6 +66,8 @@ class KommunQuerySet(models.QuerySet):
 class Kommun(models.Model):
     """One of Sweden's 290 kommuner; the register is loaded from SCB data (load_kommuner)."""
 
+    cache_topics = (Topic.REGISTER,)
+
     code = models.CharField(_("kommunkod"), max_length=4, unique=True, validators=[kommunkod_validator])
     name = models.CharField(_("name"), max_length=64)
     lan = models.ForeignKey(Lan, on_delete=models.PROTECT, related_name="kommuner", verbose_name=_("län"))
@@ -83,6 +89,8 @@ class Kommun(models.Model):
 
 class AgreementPeriod(models.Model):
     """An SBA agreement period (avtalsperiod), e.g. 2021–2024."""
+
+    cache_topics = (Topic.REGISTER,)
 
     name = models.CharField(_("name"), max_length=32, unique=True)
     starts_on = models.DateField(_("starts on"))
@@ -107,6 +115,8 @@ class AgreementPeriod(models.Model):
 
 class Membership(models.Model):
     """A kommun's SBA membership over a span of dates; ends_on empty means 'until further notice'."""
+
+    cache_topics = (Topic.REGISTER,)
 
     kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("kommun"))
     period = models.ForeignKey(
@@ -147,6 +157,8 @@ class Membership(models.Model):
 class Population(models.Model):
     """Population of a kommun on 31 December of a year (SCB's 'Folkmängd')."""
 
+    cache_topics = (Topic.REGISTER,)
+
     kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="populations", verbose_name=_("kommun"))
     year = models.PositiveSmallIntegerField(_("year"))
     population = models.PositiveIntegerField(_("population"))
@@ -166,6 +178,8 @@ class Population(models.Model):
 
 class Contact(models.Model):
     """A person at a kommun, by role. A kommun may have several per role; one can be primary."""
+
+    cache_topics = (Topic.CONTACTS,)
 
     class Role(models.TextChoices):
         KSO = "kso", _("KSO (chair of the municipal executive board)")
@@ -246,6 +260,8 @@ class User(AbstractUser):
     members.access, never in `is_staff` checks scattered through views.
     """
 
+    cache_topics = (Topic.USERS,)
+
     class Role(models.TextChoices):
         STAFF = "staff", _("Invest Stockholm staff")
         KOMMUN = "kommun", _("Kommun user")
@@ -300,10 +316,6 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     @property
-    def is_portal_staff(self) -> bool:
-        return self.is_active and (self.role == self.Role.STAFF or self.is_superuser)
-
-    @property
     def has_pending_invitation(self) -> bool:
         return self.invited_at is not None and not self.has_usable_password()
 
@@ -316,6 +328,8 @@ class User(AbstractUser):
 
 class Sector(models.Model):
     """An investment sector (life science, logistics, …). Data, not code: edited in admin."""
+
+    cache_topics = (Topic.PROFILES,)
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=80)
@@ -336,6 +350,8 @@ class Sector(models.Model):
 
 class KommunProfile(models.Model):
     """A kommun's investment profile: sectors and its appetite for inquiries."""
+
+    cache_topics = (Topic.PROFILES,)
 
     class Appetite(models.TextChoices):
         ALL = "all", _("All inquiries")
@@ -371,6 +387,8 @@ class KommunProfile(models.Model):
 
 class Site(models.Model):
     """A site (mark/tomt) a kommun can offer. Not confirmed for SITE_STALE_AFTER_DAYS → stale."""
+
+    cache_topics = (Topic.PROFILES,)
 
     class Ownership(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal")

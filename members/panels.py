@@ -5,10 +5,6 @@ sites, inquiries and NKI. Those apps register a panel here in their AppConfig.re
 page renders every registered panel in order. A panel is called with the request and the kommun
 (already access-checked) and returns the context for its template, or None to show nothing; it
 must use a fixed number of queries.
-
-`topics` names what the panel is built from (members/cache.py). When every panel names its
-topics, the kommun page caches the panels' HTML per kommun and role until one of them is written;
-a panel without topics keeps the whole panel block live.
 """
 
 from __future__ import annotations
@@ -18,7 +14,6 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from . import cache
 from .models import Kommun
 
 
@@ -28,7 +23,6 @@ class Panel:
     template: str
     context: Callable[[HttpRequest, Kommun], dict | None]
     order: int = 100
-    topics: tuple[str, ...] | None = None
 
 
 _panels: dict[str, Panel] = {}
@@ -46,8 +40,3 @@ def render_context(request: HttpRequest, kommun: Kommun) -> list[tuple[str, dict
         if context is not None:
             shown.append((panel.template, context))
     return shown
-
-
-def topics() -> tuple[str, ...] | None:
-    """Every topic the registered panels are built from, or None if one of them does not say."""
-    return cache.union_topics(_panels.values())

@@ -2,16 +2,15 @@
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from .access import client_address
 
 log = logging.getLogger("sba_portal.security")
 
 
-def _address(request) -> str | None:
-    # As django-axes sees it: the client behind PROXY_COUNT trusted proxies.
-    return get_client_ip_address(request) if request is not None else None
+_address = client_address
 
 
 @receiver(user_logged_in)

@@ -11,13 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, cache, panels, ratelimit, selectors, services
+from . import access, panels, ratelimit, selectors, services
 from .filters import KommunFilter
 from .forms import (
     AcceptInvitationForm,
@@ -32,8 +31,6 @@ from .models import Membership, Population, User
 from .population_import import import_population_file
 from .tokens import invitation_token
 
-KOMMUN_LIST_PARAMETERS = {"q", "lan", "membership", "sort", "page"}
-
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per address and per e-mail so nobody floods an inbox.
@@ -43,7 +40,7 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
     """
 
     def form_valid(self, form):
-        ip = self.request.META.get("REMOTE_ADDR", "")
+        ip = access.client_address(self.request) or ""
         if not ratelimit.hit("reset-ip", ip, limit=settings.PASSWORD_RESET_LIMIT_PER_IP, window_seconds=3600):
             access.security_log.warning("password reset rate-limited: ip=%s", ip)
             return render(self.request, "registration/password_reset_limited.html", status=429)
@@ -54,40 +51,16 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Staff start on the overview; a kommun user on Min kommun."""
-    if access.is_kommun_user(request.user):
-        return redirect("members:my_kommun")
-    if access.is_staff(request.user):
-        return redirect("overview:index")
-    raise Http404
-
-
 # --- Kommuner ------------------------------------------------------------------------------------
 
 
 @access.staff_required
 def kommun_list(request: HttpRequest) -> HttpResponse:
-    kommun_filter = SimpleLazyObject(
-        lambda: KommunFilter(request.GET, queryset=selectors.kommun_list(user=request.user))
-    )
-    # Staff all see the same list for the same filters: the table is cached until the next write to
-    # the register or to contacts (or midnight); the filter and its query run only on a miss.
+    kommun_filter = KommunFilter(request.GET, queryset=selectors.kommun_list(user=request.user))
     return render(
         request,
         "members/kommun_list.html",
-        {
-            "filter": kommun_filter,
-            "page": SimpleLazyObject(lambda: Paginator(kommun_filter.qs, 100).get_page(request.GET.get("page"))),
-            **cache.fragment(
-                "kommun-list",
-                request.GET.urlencode(),
-                topics=("register", "contacts"),
-                by_date=True,
-                cacheable=access.is_staff(request.user) and set(request.GET) <= KOMMUN_LIST_PARAMETERS,
-            ),
-        },
+        {"filter": kommun_filter, "page": Paginator(kommun_filter.qs, 100).get_page(request.GET.get("page"))},
     )
 
 
@@ -101,38 +74,17 @@ def my_kommun(request: HttpRequest) -> HttpResponse:
 @access.portal_user_required
 def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -> HttpResponse:
     kommun = selectors.kommun_page(user=request.user, code=code)
-    can_edit = access.can_edit_kommun(request.user, kommun)
-    is_staff = access.is_staff(request.user)
-    # Cached per kommun and what the reader may do, until a write to what each part is built from
-    # (or midnight: sites go stale by date). The sites' re-confirm buttons submit a form outside the
-    # cached part, which carries the reader's CSRF token. Every panel names its topics, or the panel
-    # block is not cached.
-    panel_topics = panels.topics()
     return render(
         request,
         "members/kommun_detail.html",
         {
             "kommun": kommun,
-            "can_edit": can_edit,
+            "can_edit": access.can_edit_kommun(request.user, kommun),
             "is_my_kommun": is_my_kommun,
-            "panels": SimpleLazyObject(lambda: panels.render_context(request, kommun)),
-            "sections": SimpleLazyObject(lambda: selectors.kommun_sections(kommun)),
-            "profile": SimpleLazyObject(lambda: selectors.kommun_profile(kommun)),
-            "profile_sites": SimpleLazyObject(lambda: selectors.kommun_sites(kommun)),
-            "profile_fragment": cache.fragment(
-                "kommun-profile", kommun.pk, can_edit, topics=("profiles",), by_date=True
-            ),
-            "panels_fragment": cache.fragment(
-                "kommun-panels",
-                kommun.pk,
-                is_staff,
-                topics=panel_topics or (),
-                by_date=True,
-                cacheable=panel_topics is not None,
-            ),
-            "sections_fragment": cache.fragment(
-                "kommun-sections", kommun.pk, is_staff, can_edit, topics=("register", "contacts"), by_date=True
-            ),
+            "panels": panels.render_context(request, kommun),
+            "sections": selectors.kommun_sections(kommun),
+            "profile": selectors.kommun_profile(kommun),
+            "profile_sites": selectors.kommun_sites(kommun),
         },
     )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from members import cache
+from members.cache import Topic
 from members.models import Kommun, Population
 
 from . import constants
@@ -102,8 +103,8 @@ def load() -> int:
                         nki_import=record,
                     )
                 )
-    NkiResult.objects.bulk_create(results, batch_size=2000)
-    cache.bump("nki")  # bulk_create sends no signals
+    with cache.retiring(Topic.NKI):  # bulk_create sends no signals
+        NkiResult.objects.bulk_create(results, batch_size=2000)
     record.rows = record.created = len(results)
     record.save(update_fields=["rows", "created"])
     return len(results)

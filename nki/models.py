@@ -12,6 +12,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.cache import Topic
 from members.models import Kommun
 
 index_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -28,6 +29,8 @@ class ServiceArea(models.Model):
     four mandatory areas are); `active_*` for which years it is measured within NKI at all
     (upphandling until 2019, from 2020 it is NUI). Empty bounds are open.
     """
+
+    cache_topics = (Topic.NKI,)
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_sv = models.CharField(_("Swedish name"), max_length=80)
@@ -77,6 +80,8 @@ class ServiceArea(models.Model):
 class MethodBreak(models.Model):
     """From `year` on, an area's values are not comparable with earlier years (e.g. Totalt 2024)."""
 
+    cache_topics = (Topic.NKI,)
+
     area = models.ForeignKey(
         ServiceArea, on_delete=models.CASCADE, related_name="method_breaks", verbose_name=_("area")
     )
@@ -103,6 +108,8 @@ class MethodBreak(models.Model):
 class ReferenceValue(models.Model):
     """A published figure, e.g. Kolada's national average NKI, used where the store has too few values."""
 
+    cache_topics = (Topic.NKI,)
+
     class Source(models.TextChoices):
         NATIONAL = "national", _("National average (Kolada)")
         SBA = "sba", _("SBA published figure")
@@ -127,6 +134,8 @@ class ReferenceValue(models.Model):
 
 class KoladaKpi(models.Model):
     """Which Kolada KPI id holds which figure for which area (Kolada's ids are data, not code)."""
+
+    cache_topics = (Topic.NKI,)
 
     class Measure(models.TextChoices):
         NKI = "nki", _("NKI")
@@ -162,6 +171,8 @@ class Source(models.TextChoices):
 
 class NkiImport(models.Model):
     """One import that changed something: who, when, which file, what it did."""
+
+    cache_topics = ()  # nothing cached reads it
 
     class Kind(models.TextChoices):
         XLSX = "xlsx", _("Excel (.xlsx)")
@@ -202,6 +213,8 @@ class NkiResultQuerySet(models.QuerySet):
 
 class NkiResult(models.Model):
     """The NKI of one kommun for one service area and ärendeår, with what it rests on."""
+
+    cache_topics = (Topic.NKI,)
 
     kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="nki_results", verbose_name=_("kommun"))
     year = models.PositiveSmallIntegerField(_("year"))

@@ -18,9 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef
 
-from members import cache
+from members import access, cache
+from members.cache import Topic
 from members.models import Contact, Kommun, Lan, Population
 
 from . import constants, stats
@@ -66,14 +67,14 @@ def years_with_results(area: ServiceArea | None = None) -> list[int]:
         queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
         return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
 
-    return cache.get_or_build("nki-years", area.pk if area else "", topics=("nki",), build=build)
+    return cache.get_or_build("nki-years", area.pk if area else "", topics=(Topic.NKI,), build=build)
 
 
 def areas_with_results() -> list[ServiceArea]:
     """Areas that have at least one stored result, for the NKI navigation (cached like the years)."""
     return cache.get_or_build(
         "nki-areas",
-        topics=("nki",),
+        topics=(Topic.NKI,),
         build=lambda: list(ServiceArea.objects.filter(Exists(NkiResult.objects.filter(area=OuterRef("pk"))))),
     )
 
@@ -465,10 +466,9 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
 
     Members only: they are the network SBA connects, and the portal holds contacts for them.
 
-    Contact visibility: contacts are kommun-private (members.access), but the issue asks for the
-    improvers' NKI contact "so a kommun knows whom to call". So every portal user sees, for these
-    kommuner only, the name and e-mail of the contacts with the NKI role (primary first) — no
-    other role, no phone or notes. Two queries.
+    Contact visibility: contacts are kommun-private, but an improver's NKI contact is shown so a
+    kommun knows whom to call: members.access.public_nki_contacts, the access module's one named
+    exception (name and e-mail of the NKI role only). Two queries.
     """
     since = year - constants.IMPROVER_YEARS
     earlier: dict[int, NkiResult] = {}
@@ -488,11 +488,7 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
     found.sort(key=lambda i: (-i.delta, i.kommun.name))
     found = found[: constants.IMPROVER_COUNT]
     contacts: dict[int, list[Contact]] = defaultdict(list)
-    for contact in (
-        Contact.objects.filter(Q(kommun_id__in=[i.kommun.pk for i in found]), role=Contact.Role.NKI)
-        .only("kommun_id", "name", "email", "is_primary", "role")
-        .order_by("-is_primary", "name")
-    ):
+    for contact in access.public_nki_contacts(i.kommun.pk for i in found):
         contacts[contact.kommun_id].append(contact)
     for improver in found:
         improver.contacts = contacts.get(improver.kommun.pk, [])
@@ -548,3 +544,11 @@ def region_averages(*, until_year: int | None = None) -> dict:
         if (year, area.pk) in everyone
     ]
     return {"year": year, "rows": rows}
+
+
+def latest_totals(kommun_ids: list[int]) -> dict[int, NkiResult]:
+    """Each kommun's latest NKI totalt (one query)."""
+    latest: dict[int, NkiResult] = {}
+    for result in NkiResult.objects.filter(kommun_id__in=kommun_ids, area__is_total=True).order_by("kommun_id", "year"):
+        latest[result.kommun_id] = result
+    return latest

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import cache
+from members.cache import Topic
 
 from . import constants, importers
 from .importers import Problem
@@ -176,13 +177,14 @@ def nki_import(
             )
             for result in (*to_create, *to_update):
                 result["nki_import_id"] = record.pk
-            _write_results(
-                record=record,
-                to_create=to_create,
-                to_update=to_update,
-                update_fields=sorted(update_fields | {"source", "nki_import"}),
-                reason=f"NKI import {record.pk}: {file_name[:80]}",
-            )
+            with cache.retiring(Topic.NKI):  # raw SQL below the model signals
+                _write_results(
+                    record=record,
+                    to_create=to_create,
+                    to_update=to_update,
+                    update_fields=sorted(update_fields | {"source", "nki_import"}),
+                    reason=f"NKI import {record.pk}: {file_name[:80]}",
+                )
     except IntegrityError:
         report.problems = [Problem(None, "", _("Another import changed the same results at the same time. Try again."))]
         report.created = report.updated = report.unchanged = 0
@@ -205,7 +207,6 @@ def _write_results(
     """
     history_model = NkiResult.history.model
     now = timezone.now()
-    cache.bump("nki")  # the writes below bypass the model signals that keep cached NKI tables fresh
     fields = [f for f in NkiResult._meta.concrete_fields if not f.primary_key]
     if to_create:
         _executemany(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members import access, cache
+from members.cache import Topic
 from members.models import Kommun
 
 from . import constants, exports, selectors, services
@@ -83,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
             **cache.fragment(
                 "nki-overview",
                 request.GET.urlencode(),
-                topics=("nki", "register"),
+                topics=(Topic.NKI, Topic.REGISTER),
                 by_date=True,
                 cacheable=set(request.GET) <= OVERVIEW_PARAMETERS,
             ),
@@ -165,7 +166,7 @@ def kommun(request: HttpRequest, code: str) -> HttpResponse:
             "kommun": kommun,
             "chart": chart,
             **cache.fragment(
-                "nki-kommun", kommun.pk, topics=("nki", "register"), by_date=True, cacheable=not request.GET
+                "nki-kommun", kommun.pk, topics=(Topic.NKI, Topic.REGISTER), by_date=True, cacheable=not request.GET
             ),
             "thresholds": constants,
             "nav_areas": selectors.areas_with_results(),

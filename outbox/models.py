@@ -22,6 +22,8 @@ class Message(models.Model):
     never be queued twice, whatever retries or re-runs happen.
     """
 
+    cache_topics = ()  # nothing cached reads it
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         IN_FLIGHT = "in_flight", _("In flight")
@@ -78,6 +80,8 @@ class Unsubscribe(models.Model):
     Keyed by e-mail address, not user, so people without a login (KSO, kommundirektör) can
     unsubscribe too, and a user's choice holds for every e-mail sent to their address.
     """
+
+    cache_topics = ()  # nothing cached reads it
 
     class Source(models.TextChoices):
         LINK = "link", _("Link in an e-mail")

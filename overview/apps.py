@@ -3,19 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OverviewConfig(AppConfig):
+    """What combines the floors below: the staff overview and map, maturity, the dialog log, reports.
+
+    One package per feature (maturity/, dialog/, reports/); the staff overview itself at the top
+    (views.py, selectors.py, measures.py, map.py). See docs/CONTRIBUTING.md.
+    """
+
     name = "overview"
     verbose_name = _("Overview")
 
     def ready(self) -> None:
-        from members import cache
+        from members import panels
 
-        from .integrations import register_all
-        from .models import DialogEntry, FollowUp, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
+        from . import selectors
 
-        register_all()
-        # Cached staff-overview and report figures are built from these (bulk writes bump themselves).
-        for model in (MaturityAssessment, MaturityAnswer, MaturityCriterion):
-            cache.track(model, "maturity")
-        for model in (DialogEntry, FollowUp):
-            cache.track(model, "dialog")
-        cache.track(KpiTarget, "kpi")
+        # members/ may not import the overview, yet a kommun's page shows its maturity and last meeting.
+        panels.register(
+            panels.Panel(
+                "overview_maturity", "overview/includes/kommun_panel.html", selectors.kommun_panel_for, order=50
+            )
+        )

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from members import cache
+from members.cache import Topic
 from members.models import AgreementPeriod, Contact, Kommun, User
 
-from . import services
+from .maturity import services
 from .models import Answer, DialogEntry, DialogKind, FollowUp, KpiTarget, MaturityAssessment, MaturityCriterion, Track
 
 KPI_TARGETS_2025_2028 = [
@@ -103,12 +104,12 @@ def _load_assessments(rng: random.Random, staff: User) -> None:
                 )
                 when = timezone.now() - datetime.timedelta(days=91 * back + rng.randint(0, 40))
                 confirmed = rng.random() < 0.6
-                MaturityAssessment.objects.filter(pk=assessment.pk).update(
-                    submitted_at=when,
-                    confirmed_at=when + datetime.timedelta(days=7) if confirmed and when.date() < today else None,
-                    confirmed_by=staff if confirmed else None,
-                )
-                cache.bump("maturity")  # update() sends no signals
+                with cache.retiring(Topic.MATURITY):  # update() sends no signals
+                    MaturityAssessment.objects.filter(pk=assessment.pk).update(
+                        submitted_at=when,
+                        confirmed_at=when + datetime.timedelta(days=7) if confirmed and when.date() < today else None,
+                        confirmed_by=staff if confirmed else None,
+                    )
 
 
 def _load_dialog(rng: random.Random, staff: list[User]) -> None:

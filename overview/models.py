@@ -1,306 +1,37 @@
-"""Maturity (NEUTRAL → AKTIV → PROAKTIV), the dialog log with members and the agreement period's KPIs.
+"""The overview's models, one module per feature (Django looks for them here).
 
-These sit above the feature apps: maturity evidence reads inquiries and NKI through the registries in
-overview/registry.py, never by importing them into the models.
+- maturity/models.py: the maturity model's criteria, the self-assessments and their answers;
+- dialog/models.py: the dialog log and its follow-up actions;
+- reports/models.py: the agreement period's KPI targets.
 """
 
-from __future__ import annotations
-
-from django.conf import settings
-from django.db import models
-from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
-
-from members.models import AgreementPeriod, Contact, Kommun
-
-
-class Track(models.TextChoices):
-    NKI = "nki", _("NKI")
-    INVESTMENT = "investment", _("Investment promotion and international marketing")
-
-
-class Level(models.TextChoices):
-    NEUTRAL = "neutral", "NEUTRAL"
-    AKTIV = "aktiv", "AKTIV"
-    PROAKTIV = "proaktiv", "PROAKTIV"
-
-
-# The order of the levels: each holds the criteria of the one below.
-LEVEL_ORDER = [Level.NEUTRAL, Level.AKTIV, Level.PROAKTIV]
-
-
-class Dimension(models.TextChoices):
-    LEADERSHIP = "leadership", _("Leadership")
-    DEVELOPMENT = "development", _("Development")
-    CAPACITY = "capacity", _("Capacity")
-    USE_OF_SBA = "use_of_sba", _("Use of SBA")
-
-
-class MaturityCriterion(models.Model):
-    """One criterion of the model "Vägen framåt för kommunerna" (Startpoint 2020), as data.
-
-    How the level is reached (overview.maturity.compute_level):
-    - NEUTRAL is the floor every member has; its criteria describe that baseline and are not asked.
-    - AKTIV is reached when every active AKTIV criterion is met.
-    - PROAKTIV is reached when every active AKTIV and PROAKTIV criterion is met.
-    - Only "yes" meets a criterion; "partly" and "no" do not.
-    - A criterion with an evidence_key is checked against the portal's own data as well; where that
-      evidence is known it decides (the kommun's own answer is shown beside it, flagged when they
-      disagree). Where the evidence is not available, the kommun's answer counts.
-    """
-
-    track = models.CharField(_("track"), max_length=12, choices=Track.choices)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
-    text_sv = models.TextField(_("text (Swedish)"))
-    text_en = models.TextField(_("text (English)"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    evidence_key = models.CharField(
-        _("evidence"),
-        max_length=40,
-        blank=True,
-        help_text=_("Key of a check against the portal's own data (overview.registry), or empty."),
-    )
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["track", "order", "pk"]
-        verbose_name = _("maturity criterion")
-        verbose_name_plural = _("maturity criteria")
-
-    def __str__(self) -> str:
-        return f"{self.get_track_display()} · {self.level.upper()} · {self.text[:60]}"
-
-    @property
-    def text(self) -> str:
-        return self.text_en if (get_language() or "sv").startswith("en") else self.text_sv
-
-    @property
-    def is_asked(self) -> bool:
-        return self.level != Level.NEUTRAL
-
-
-class MaturityAssessment(models.Model):
-    """One submitted self-assessment of a kommun on one track. Never edited: a change is a new row.
-
-    `level` is computed when the assessment is saved, from its answers and the evidence of that day
-    (both kept on the answers), so the history reads the same tomorrow.
-    """
-
-    kommun = models.ForeignKey(
-        Kommun, on_delete=models.CASCADE, related_name="maturity_assessments", verbose_name=_("kommun")
-    )
-    track = models.CharField(_("track"), max_length=12, choices=Track.choices)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["kommun__name", "track", "-submitted_at", "-pk"]
-        verbose_name = _("maturity assessment")
-        verbose_name_plural = _("maturity assessments")
-        indexes = [models.Index(fields=["kommun", "track", "submitted_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.kommun} · {self.get_track_display()} · {self.submitted_at:%Y-%m-%d}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("overview:maturity:assessment", args=[self.pk])
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
-
-
-class Answer(models.TextChoices):
-    YES = "yes", _("Yes")
-    PARTLY = "partly", _("Partly")
-    NO = "no", _("No")
-
-
-def answer_disagrees(answer: str | None, evidence_met: bool | None) -> bool:
-    """The kommun's answer and the portal's data disagree ("partly" counts as not met).
-
-    No answer or no data: nothing to disagree about.
-    """
-    return answer is not None and evidence_met is not None and evidence_met != (answer == Answer.YES)
-
-
-class MaturityAnswer(models.Model):
-    """The kommun's answer to one criterion, with the portal's evidence as it stood that day."""
-
-    assessment = models.ForeignKey(
-        MaturityAssessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
-    )
-    criterion = models.ForeignKey(
-        MaturityCriterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion")
-    )
-    answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    evidence_met = models.BooleanField(_("met according to the portal's data"), null=True, blank=True)
-    evidence_text = models.CharField(_("evidence"), max_length=300, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["criterion__order", "criterion__pk"]
-        verbose_name = _("maturity answer")
-        verbose_name_plural = _("maturity answers")
-        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_answer_per_criterion")]
-
-    def __str__(self) -> str:
-        return f"{self.criterion_id}: {self.answer}"
-
-    @property
-    def disagrees(self) -> bool:
-        return answer_disagrees(self.answer, self.evidence_met)
-
-
-# --- Dialog log ----------------------------------------------------------------------------------
-
-
-class DialogKind(models.TextChoices):
-    MEETING = "meeting", _("Meeting")
-    VISIT = "visit", _("Visit in the kommun")
-    CALL = "call", _("Call")
-    WORKSHOP = "workshop", _("Workshop")
-    KSO_MEETING = "kso", _("KSO-träff")
-    BUSINESS_CHIEFS = "nlc_network", _("Näringslivschefsnätverk")
-    STEERING_GROUP = "styrgrupp", _("Styrgrupp")
-
-
-NETWORK_KINDS = {DialogKind.KSO_MEETING, DialogKind.BUSINESS_CHIEFS, DialogKind.STEERING_GROUP}
-
-
-class DialogEntry(models.Model):
-    """A contact between Invest Stockholm and one or more kommuner.
-
-    `notes` are shared with the kommuner that took part; `internal_notes` are for staff only and are
-    never rendered for a kommun user. A network meeting involves many kommuner.
-    """
-
-    kind = models.CharField(_("kind"), max_length=12, choices=DialogKind.choices)
-    date = models.DateField(_("date"))
-    title = models.CharField(_("subject"), max_length=200)
-    kommuner = models.ManyToManyField(Kommun, related_name="dialog_entries", verbose_name=_("kommuner"))
-    contacts = models.ManyToManyField(
-        Contact, blank=True, related_name="dialog_entries", verbose_name=_("participants from the kommuner")
-    )
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="dialog_entries",
-        verbose_name=_("participants from Invest Stockholm"),
-    )
-    notes = models.TextField(_("notes (shared with the kommun)"), blank=True)
-    internal_notes = models.TextField(_("internal notes (staff only)"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    history = HistoricalRecords(m2m_fields=[kommuner, contacts, staff])
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-        verbose_name = _("dialog entry")
-        verbose_name_plural = _("dialog entries")
-        indexes = [models.Index(fields=["date"])]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.title}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("overview:dialog:detail", args=[self.pk])
-
-
-class FollowUp(models.Model):
-    """An action agreed in a dialog, owned by a staff member, with a due date. Staff only."""
-
-    entry = models.ForeignKey(DialogEntry, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("entry"))
-    text = models.CharField(_("action"), max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="follow_ups",
-        verbose_name=_("owner"),
-        limit_choices_to=Q(role="staff"),
-    )
-    due_on = models.DateField(_("due"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_on", "pk"]
-        verbose_name = _("follow-up action")
-        verbose_name_plural = _("follow-up actions")
-        indexes = [models.Index(fields=["done_at", "due_on"])]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
-
-# --- KPI targets ---------------------------------------------------------------------------------
-
-
-class KpiTarget(models.Model):
-    """A target of an agreement period (e.g. "members: 56"), edited in admin.
-
-    The actual figure is computed by the function registered under the same `key`
-    (overview.registry.kpi_actuals); a key without a function shows "not measured yet".
-    """
-
-    period = models.ForeignKey(
-        AgreementPeriod, on_delete=models.CASCADE, related_name="kpi_targets", verbose_name=_("agreement period")
-    )
-    key = models.SlugField(_("key"), max_length=40)
-    label_sv = models.CharField(_("label (Swedish)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
-    target_value = models.DecimalField(_("target"), max_digits=12, decimal_places=1)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
-    higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["period__starts_on", "order", "key"]
-        verbose_name = _("KPI target")
-        verbose_name_plural = _("KPI targets")
-        constraints = [models.UniqueConstraint(fields=["period", "key"], name="one_target_per_key_and_period")]
-
-    def __str__(self) -> str:
-        return f"{self.period} · {self.label}"
-
-    @property
-    def label(self) -> str:
-        return self.label_en if (get_language() or "sv").startswith("en") else self.label_sv
+from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
+from .maturity.models import (
+    LEVEL_ORDER,
+    Answer,
+    Dimension,
+    Level,
+    MaturityAnswer,
+    MaturityAssessment,
+    MaturityCriterion,
+    Track,
+    answer_disagrees,
+)
+from .reports.models import KpiTarget
+
+__all__ = [
+    "LEVEL_ORDER",
+    "NETWORK_KINDS",
+    "Answer",
+    "DialogEntry",
+    "DialogKind",
+    "Dimension",
+    "FollowUp",
+    "KpiTarget",
+    "Level",
+    "MaturityAnswer",
+    "MaturityAssessment",
+    "MaturityCriterion",
+    "Track",
+    "answer_disagrees",
+]

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 
+from members.access import client_address
+
 security_log = logging.getLogger("sba_portal.security")
-
-
-def client_address(request) -> str | None:
-    """The visitor's address as django-axes sees it (trusting PROXY_COUNT proxies, see settings)."""
-    return get_client_ip_address(request) if request is not None else None
 
 
 class SecurityHeadersMiddleware:

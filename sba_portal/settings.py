@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     # Feature apps, side by side; neither imports the other.
     "inquiries",
     "nki",
-    # What combines them: overview, demo data.
+    # What combines them: the staff overview, maturity, dialog log and reports; the digests.
     "overview",
     "digests",
+    # The wiring: settings, URLs, the Celery app, /healthz, the start page and the demo loader.
+    "sba_portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,7 +165,10 @@ AXES_USERNAME_CALLABLE = "members.signals.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy, tell axes how many proxies to trust for X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# The client address behind the reverse proxy (members.access.client_address, for every limit):
+# BEHIND_PROXY alone means one proxy; PROXY_COUNT says how many when there are more.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_PROXY else 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
@@ -267,7 +272,7 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-language"
-if env.bool("BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     # Only when a proxy in front sets this header and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -7,9 +7,10 @@ from members import views as member_views
 from members.forms import EmailAuthenticationForm
 
 from .health import healthz
+from .views import home
 
 urlpatterns = [
-    path("", member_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/login/", auth_views.LoginView.as_view(form_class=EmailAuthenticationForm), name="login"),

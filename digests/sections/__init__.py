@@ -1,9 +1,7 @@
-"""The digest sections, registered when the app is ready (digests.apps).
-
-A section is a function (recipient, period) → dict | None that reads through the feature's own
-access-scoped selector with `recipient.viewer`, two templates under
-digests/templates/digests/email/sections/<key>.txt|.html, and a Section(...) registered in the
-module of its source:
+"""The digest sections, each a function (recipient, period) → dict | None that reads through the
+feature's own access-scoped selector with `recipient.viewer`, rendered by
+digests/templates/digests/email/sections/<function name>.txt|.html. Which kind shows which, in
+what order: digests/kinds.py.
 
 - members.py   — contacts missing, membership ending, portal use (kommun, staff, quarterly);
 - inquiries.py — inquiries awaiting the kommun's answer, the daily deadline reminder, feedback and
@@ -12,12 +10,3 @@ module of its source:
 - nki.py       — new NKI results for the kommun; quarterly: NKI movement;
 - dialog.py    — staff: members without a logged contact for DIALOG_NO_CONTACT_DAYS days.
 """
-
-
-def register_all() -> None:
-    from . import dialog, inquiries, members, nki
-
-    members.register_sections()
-    inquiries.register_sections()
-    nki.register_sections()
-    dialog.register_sections()

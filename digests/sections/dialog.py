@@ -6,10 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from members import access
-from overview import selectors as overview_selectors
+from overview.dialog.selectors import members_without_contact
 
-from .. import registry
-from ..constants import LIST_LIMIT, STAFF_WEEKLY
+from ..constants import LIST_LIMIT
 from ..periods import Period
 from ..recipients import Recipient
 
@@ -20,7 +19,7 @@ def kommuner_without_contact(recipient: Recipient, period: Period) -> dict | Non
     The dialog log is staff's own: only a staff recipient gets this section."""
     if not access.is_staff(recipient.viewer):
         return None
-    kommuner = overview_selectors.members_without_contact()
+    kommuner = members_without_contact()
     if not kommuner:
         return None
     return {
@@ -30,7 +29,3 @@ def kommuner_without_contact(recipient: Recipient, period: Period) -> dict | Non
         "more": max(len(kommuner) - LIST_LIMIT, 0),
         "url": settings.SITE_URL + reverse("overview:dialog:contacts"),
     }
-
-
-def register_sections() -> None:
-    registry.register(registry.Section("kommuner_without_contact", (STAFF_WEEKLY,), kommuner_without_contact, order=40))

@@ -18,16 +18,11 @@ from inquiries.models import Answer, Dispatch, Inquiry, Outcome
 from members import access
 from members.models import Site
 
-from .. import registry
 from ..constants import (
     CLOSING_WITHIN_DAYS,
-    DEADLINE_DAILY,
     DEADLINE_REMINDER_DAYS,
     FEW_ANSWERS_SHARE,
-    KOMMUN_WEEKLY,
     LIST_LIMIT,
-    MEMBER_QUARTERLY,
-    STAFF_WEEKLY,
 )
 from ..periods import Period
 from ..recipients import Recipient
@@ -279,18 +274,3 @@ def new_answers(recipient: Recipient, period: Period) -> dict | None:
         for a in answers[:LIST_LIMIT]
     ]
     return {"rows": rows, "more": len(answers) > LIST_LIMIT}
-
-
-def register_sections() -> None:
-    register = registry.register
-    Section = registry.Section
-    register(Section("inquiries_awaiting_answer", (KOMMUN_WEEKLY,), inquiries_awaiting_answer, order=10))
-    register(Section("deadline_reminder", (DEADLINE_DAILY,), deadline_reminder, order=10))
-    register(Section("feedback_and_outcomes", (KOMMUN_WEEKLY,), feedback_and_outcomes, order=20))
-    register(Section("stale_sites", (KOMMUN_WEEKLY,), stale_sites, order=40))
-    register(Section("answers_overdue", (STAFF_WEEKLY,), answers_overdue, order=10))
-    register(
-        Section("inquiries_closing_with_few_answers", (STAFF_WEEKLY,), inquiries_closing_with_few_answers, order=20)
-    )
-    register(Section("new_answers", (STAFF_WEEKLY,), new_answers, order=30))
-    register(Section("inquiry_facts", (MEMBER_QUARTERLY,), inquiry_facts, order=20))

@@ -13,14 +13,10 @@ from django.utils import timezone
 from members import access
 from members.models import Contact, Membership, User
 
-from .. import registry
 from ..constants import (
-    KOMMUN_WEEKLY,
     LIST_LIMIT,
-    MEMBER_QUARTERLY,
     MEMBERSHIP_ENDING_WITHIN_DAYS,
     REQUIRED_CONTACT_ROLES,
-    STAFF_WEEKLY,
 )
 from ..periods import Period
 from ..recipients import Recipient
@@ -199,16 +195,3 @@ def contact_facts(recipient: Recipient, period: Period) -> dict | None:
         if value in REQUIRED_CONTACT_ROLES
     ]
     return {"kommun": recipient.kommun, "rows": rows}
-
-
-def register_sections() -> None:
-    register = registry.register
-    Section = registry.Section
-    register(Section("contacts_missing", (KOMMUN_WEEKLY,), contacts_missing, order=50))
-    register(Section("membership_ending", (KOMMUN_WEEKLY,), membership_ending, order=60))
-    register(Section("members_never_signed_in", (STAFF_WEEKLY,), members_never_signed_in, order=50))
-    register(Section("region_contacts_missing", (STAFF_WEEKLY,), region_contacts_missing, order=55))
-    register(Section("invitations_pending", (STAFF_WEEKLY,), invitations_pending, order=60))
-    register(Section("region_memberships_ending", (STAFF_WEEKLY,), region_memberships_ending, order=70))
-    register(Section("membership_facts", (MEMBER_QUARTERLY,), membership_facts, order=10))
-    register(Section("contact_facts", (MEMBER_QUARTERLY,), contact_facts, order=90))

@@ -15,8 +15,7 @@ from django.utils import timezone
 from nki import stats as nki_stats
 from nki.models import NkiResult
 
-from .. import registry
-from ..constants import KOMMUN_WEEKLY, LIST_LIMIT, MEMBER_QUARTERLY
+from ..constants import LIST_LIMIT
 from ..periods import Period
 from ..recipients import Recipient
 
@@ -78,8 +77,3 @@ def nki_movement(recipient: Recipient, period: Period) -> dict | None:
         "change": abs(current.nki - previous.nki) if previous else None,
         "url": _kommun_url(recipient),
     }
-
-
-def register_sections() -> None:
-    registry.register(registry.Section("nki_news", (KOMMUN_WEEKLY,), nki_news, order=30))
-    registry.register(registry.Section("nki_movement", (MEMBER_QUARTERLY,), nki_movement, order=30))

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from overview.maturity.services import assessment_submit
 from overview.models import Track
-from overview.services import assessment_submit
 from tests.conftest import client_for
 
 from .conftest import answer_set

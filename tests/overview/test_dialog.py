@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Contact, Kommun
-from overview import selectors
+from overview.dialog import selectors
 from overview.models import DialogEntry, DialogKind, FollowUp
 from tests.conftest import client_for
 from tests.factories import ContactFactory

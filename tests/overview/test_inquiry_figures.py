@@ -11,10 +11,12 @@ from django.utils import timezone, translation
 from inquiries.models import Answer, Inquiry
 from members import cache
 from members.models import AgreementPeriod, Contact, Kommun
-from overview import inquiry_figures
+from overview import selectors as overview_selectors
+from overview.maturity import evidence
+from overview.maturity.services import assessment_submit
 from overview.models import MaturityCriterion, Track
-from overview.registry import Period
-from overview.services import assessment_submit
+from overview.reports import region
+from overview.reports.periods import Period
 from tests.conftest import client_for
 from tests.factories import ContactFactory
 
@@ -49,7 +51,7 @@ def last_year(kommun_a, kommun_b):
 
 def test_answer_rate_evidence_counts_the_inquiries_due_in_12_months(last_year, kommun_a, kommun_b):
     other = Kommun.objects.members().exclude(pk__in=[kommun_a.pk, kommun_b.pk]).first()
-    found = inquiry_figures.answer_rate_evidence([kommun_a.pk, kommun_b.pk, other.pk])
+    found = evidence.answer_rate_evidence([kommun_a.pk, kommun_b.pk, other.pk])
     flen, varmdo, none = found[kommun_a.pk], found[kommun_b.pk], found[other.pk]
     assert settings.MATURITY_ANSWER_RATE_THRESHOLD == 0.75
     assert flen.met is True and flen.value == "83 %"
@@ -58,7 +60,7 @@ def test_answer_rate_evidence_counts_the_inquiries_due_in_12_months(last_year, k
         varmdo.met is False and "Besvarat 1 av 2 förfrågningar" in varmdo.explanation and "(50 %)" in varmdo.explanation
     )
     with translation.override("en"):
-        english = inquiry_figures.answer_rate_evidence([kommun_a.pk])[kommun_a.pk].explanation
+        english = evidence.answer_rate_evidence([kommun_a.pk])[kommun_a.pk].explanation
     assert english == "Answered 5 of 6 inquiries in the last 12 months (83 %). The threshold is 75 %."
     # No inquiry due in 12 months: the data cannot tell (unknown), it is not "not met".
     assert none.met is None and none.value == "—"
@@ -66,13 +68,13 @@ def test_answer_rate_evidence_counts_the_inquiries_due_in_12_months(last_year, k
 
 def test_threshold_is_a_setting(last_year, kommun_a, settings):
     settings.MATURITY_ANSWER_RATE_THRESHOLD = 0.9
-    assert inquiry_figures.answer_rate_evidence([kommun_a.pk])[kommun_a.pk].met is False
+    assert evidence.answer_rate_evidence([kommun_a.pk])[kommun_a.pk].met is False
 
 
 def test_answer_rate_evidence_uses_one_query_for_any_number_of_kommuner(last_year, django_assert_num_queries, kommun_a):
     ids = list(Kommun.objects.values_list("pk", flat=True))
     with django_assert_num_queries(1):
-        found = inquiry_figures.answer_rate_evidence(ids)
+        found = evidence.answer_rate_evidence(ids)
     assert len(found) == len(ids) and found[kommun_a.pk].met is True
 
 
@@ -171,11 +173,11 @@ def test_value_report_with_inquiries_keeps_a_fixed_number_of_queries(
 def test_kpi_actuals_for_the_inquiries(year_2025):
     period = Period("2025", D(2025, 1, 1), D(2025, 12, 31), "year-2025")
     # 6 inquiries sent in 2025 (one per dispatch in the fixture); 4 of 6 due answered.
-    assert inquiry_figures.kpi_inquiries_sent(period) == 6
-    assert inquiry_figures.kpi_answer_rate(period) == 67
+    assert region.kpi_inquiries_sent(period) == 6
+    assert region.kpi_answer_rate(period) == 67
     # Established in 2025: Flen (120 jobs) and Värmdö (50 jobs).
-    assert inquiry_figures.kpi_establishments(period) == 2
-    assert inquiry_figures.kpi_jobs(period) == 170
+    assert region.kpi_establishments(period) == 2
+    assert region.kpi_jobs(period) == 170
 
 
 def test_region_report_shows_the_inquiry_actuals(year_2025, staff):
@@ -244,19 +246,19 @@ def test_overview_query_count_is_the_same_with_few_and_many_inquiries(
     # by last contact, follow-ups (+ kommuner), distribution (2), open inquiries, answers awaited,
     # NKI years (no NKI results here; with results see test_nki_figures.py).
     # Measured cold (every cached part retired first, as after a write): the full build.
-    cache.bump_all()
+    cache.retire_all()
     with django_assert_max_num_queries(17) as few:
         client.get(url)
-    cache.bump_all()
+    cache.retire_all()
     with django_assert_max_num_queries(len(few.captured_queries) + 1) as few_rate:
         client.get(url, {"measure": "answer_rate"})
     for n in range(25):
         first = dispatch(members[n % 12], sent=days_ago(30 + n), deadline=days_ago(-n), answered_after_days=n % 3)
         dispatch(members[(n + 1) % 12], sent=days_ago(30 + n), inquiry=first.inquiry, deadline=days_ago(-n))
-    cache.bump_all()
+    cache.retire_all()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
-    cache.bump_all()
+    cache.retire_all()
     with django_assert_max_num_queries(len(few_rate.captured_queries)):
         client.get(url, {"measure": "answer_rate"})
     # Warm (the next reader): only what is read live, far fewer than the full build.
@@ -267,7 +269,7 @@ def test_overview_query_count_is_the_same_with_few_and_many_inquiries(
 def test_panel_is_for_staff_only(open_inquiries, user_a, rf):
     request = rf.get("/")
     request.user = user_a
-    assert inquiry_figures.open_inquiries_panel(request) is None
+    assert overview_selectors.open_inquiries_panel(request) is None
 
 
 def test_overview_in_english_shows_the_inquiry_panel(open_inquiries, staff):

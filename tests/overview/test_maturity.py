@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from members.models import Contact
-from overview import maturity
+from overview.maturity import rules as maturity
+from overview.maturity.services import assessment_confirm, assessment_submit
 from overview.models import Answer, Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
-from overview.services import assessment_confirm, assessment_submit
 from tests.conftest import client_for
 from tests.factories import ContactFactory
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from members import cache
 from members.models import AgreementPeriod, Kommun
 from nki.models import NkiResult, ReferenceValue, ServiceArea
-from overview import nki_figures
+from overview.maturity import evidence
 from overview.models import MaturityCriterion
 from tests.conftest import client_for
 
@@ -57,20 +57,20 @@ def test_nki_years_evidence(nki_data, kommun_a, kommun_b, django_assert_num_quer
     other = Kommun.objects.members().exclude(pk__in=[kommun_a.pk, kommun_b.pk]).first()
     assert settings.MATURITY_NKI_MIN_YEARS == 3
     with django_assert_num_queries(1):
-        found = nki_figures.nki_years_evidence([kommun_a.pk, kommun_b.pk, other.pk])
+        found = evidence.nki_years_evidence([kommun_a.pk, kommun_b.pk, other.pk])
     assert found[kommun_a.pk].met is True and found[kommun_a.pk].value == "3"
     assert "NKI-resultat för 3 år finns i portalen (2022–2024)" in found[kommun_a.pk].explanation
     assert found[kommun_b.pk].met is False and "(2023–2024)" in found[kommun_b.pk].explanation
     # No result at all: unknown (perhaps not imported), so the kommun's own answer counts.
     assert found[other.pk].met is None and found[other.pk].value == "—"
     with translation.override("en"):
-        text = nki_figures.nki_years_evidence([kommun_b.pk])[kommun_b.pk].explanation
+        text = evidence.nki_years_evidence([kommun_b.pk])[kommun_b.pk].explanation
     assert text == "NKI results for 2 years are in the portal (2023–2024); 3 years are needed."
 
 
 def test_nki_years_threshold_is_a_setting(nki_data, kommun_b, settings):
     settings.MATURITY_NKI_MIN_YEARS = 2
-    assert nki_figures.nki_years_evidence([kommun_b.pk])[kommun_b.pk].met is True
+    assert evidence.nki_years_evidence([kommun_b.pk])[kommun_b.pk].met is True
 
 
 def test_nki_years_evidence_is_registered_for_the_seeded_criterion(nki_data, kommun_a, user_a):
@@ -158,7 +158,7 @@ def test_overview_with_nki_keeps_a_fixed_number_of_queries(nki_data, staff, komm
     client = client_for(staff)
     url = reverse("overview:index")
     client.get(url, {"measure": "nki_latest"})
-    cache.bump_all()  # measured cold: every cached part built again, as after a write
+    cache.retire_all()  # measured cold: every cached part built again, as after a write
     with django_assert_max_num_queries(30) as few:
         client.get(url, {"measure": "nki_latest"})
     members = list(Kommun.objects.members())
@@ -166,7 +166,7 @@ def test_overview_with_nki_keeps_a_fixed_number_of_queries(nki_data, staff, komm
         for kommun in members:
             result(kommun, nki_data["total"], year, "65.5")
             result(kommun, nki_data["bygglov"], year, "61.0")
-    cache.bump_all()
+    cache.retire_all()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"measure": "nki_latest"})
 

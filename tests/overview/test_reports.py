@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AgreementPeriod, Contact, Kommun
-from overview import selectors
+from overview.maturity import evidence
+from overview.maturity.evidence import Evidence
+from overview.maturity.services import assessment_submit
 from overview.models import DialogKind, Level, MaturityAssessment, Track
-from overview.registry import Evidence, ReportSection, registries
-from overview.services import assessment_submit
+from overview.reports import periods as report_periods
+from overview.reports import region, value_report
 from tests.conftest import client_for
 from tests.factories import ContactFactory
 
@@ -120,12 +122,10 @@ def test_kommun_user_sees_only_own_report(user_a, user_b, kommun_a):
 
 
 def test_a_registered_section_appears_in_the_report(monkeypatch, user_a, kommun_a):
-    section = ReportSection(
-        "inquiries", "overview/report/membership.html", lambda k, p: {"memberships": [], "x": 1}, 20
-    )
-    monkeypatch.setitem(registries.report_sections, "inquiries", section)
+    section = value_report.Section("membership", lambda k, p: {"memberships": [], "x": 1})
+    monkeypatch.setattr(value_report, "SECTIONS", [*value_report.SECTIONS, section])
     response = client_for(user_a).get(reverse("overview:reports:kommun", args=[kommun_a.code]))
-    assert [t for t, _c in response.context["sections"]].count("overview/report/membership.html") == 2
+    assert [t for t, _c in response.context["sections"]].count("overview/reports/sections/membership.html") == 2
 
 
 def test_report_keeps_a_fixed_number_of_queries(year_2025, user_a, kommun_a, django_assert_max_num_queries):
@@ -182,7 +182,7 @@ def test_region_report_targets_against_actuals(year_2025, targets, user_b):
 
 
 def test_region_report_uses_a_registered_actual(targets, monkeypatch, staff):
-    monkeypatch.setitem(registries.kpi_actuals, "answer_rate", lambda period: 84.5)
+    monkeypatch.setitem(region.KPI_ACTUALS, "answer_rate", lambda period: 84.5)
     rows = {row.target.key: row for row in client_for(staff).get(reverse("overview:reports:region")).context["rows"]}
     assert rows["answer_rate"].actual == 84.5 and rows["answer_rate"].reached is True
 
@@ -198,7 +198,7 @@ def test_registered_evidence_decides_its_criterion(monkeypatch, kommun_a, user_a
     def answer_rate(ids):
         return {pk: Evidence("2 av 5", False, "2 av 5 förfrågningar besvarade") for pk in ids}
 
-    monkeypatch.setitem(registries.evidence, "inquiry_answer_rate", answer_rate)
+    monkeypatch.setitem(evidence.EVIDENCE, "inquiry_answer_rate", answer_rate)
     ContactFactory(kommun=kommun_a, role=Contact.Role.INVESTMENT)
     assessment = assessment_submit(
         kommun=kommun_a,
@@ -211,7 +211,7 @@ def test_registered_evidence_decides_its_criterion(monkeypatch, kommun_a, user_a
 
 
 def test_periods_list_agreement_periods_and_years():
-    periods = selectors.report_periods(today=D(2026, 5, 1))
+    periods = report_periods.report_periods(today=D(2026, 5, 1))
     keys = [p.key for p in periods]
     assert any(k.startswith("period-") for k in keys)
     assert "year-2026" in keys and "year-2017" in keys and "year-2027" not in keys

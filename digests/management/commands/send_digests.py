@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from digests import registry, services
+from digests import kinds, services
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--kind", required=True, help="One of: " + ", ".join(k.code for k in registry.kinds()))
+        parser.add_argument("--kind", required=True, help="One of: " + ", ".join(k.code for k in kinds.DIGEST_KINDS))
         parser.add_argument(
             "--period",
             help="e.g. 2026-W48 (weekly), 2026-Q4 (quarterly), 2026-11-27 (daily). "

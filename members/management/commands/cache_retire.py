@@ -13,5 +13,5 @@ class Command(BaseCommand):
     help = "Retire every cached page part and figure (after changing data outside the portal)."
 
     def handle(self, *args, **options) -> None:
-        cache.bump_all()
-        self.stdout.write(f"Retired cached parts of: {', '.join(sorted(cache.TOPICS))}.")
+        cache.retire_all()
+        self.stdout.write(f"Retired cached parts of: {', '.join(sorted(cache.Topic))}.")

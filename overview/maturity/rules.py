@@ -8,12 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
-from members.models import Contact
-
+from .evidence import Evidence
 from .models import LEVEL_ORDER, Answer, Level, MaturityCriterion, answer_disagrees
-from .registry import Evidence, evidence_for, register_evidence
 
 
 def is_met(answer: str | None, evidence_met: bool | None) -> bool:
@@ -78,63 +74,3 @@ class CriterionRow:
     @property
     def disagrees(self) -> bool:
         return answer_disagrees(self.answer, self.evidence.met if self.evidence else None)
-
-
-# --- Evidence from the ground floor: a named contact person with the right role ------------------
-
-CONTACT_ROLES = {
-    "contact_nki": [Contact.Role.NKI],
-    "contact_investment": [Contact.Role.INVESTMENT, Contact.Role.NARINGSLIVSCHEF],
-}
-
-
-def _contact_evidence(key: str):
-    roles = CONTACT_ROLES[key]
-
-    def evidence(kommun_ids: Iterable[int]) -> dict[int, Evidence]:
-        ids = list(kommun_ids)
-        names: dict[int, list[str]] = {pk: [] for pk in ids}
-        # One query for any number of kommuner.
-        for kommun_id, name in (
-            Contact.objects.filter(kommun_id__in=ids, role__in=roles)
-            .exclude(name="")
-            .order_by("kommun_id", "-is_primary", "name")
-            .values_list("kommun_id", "name")
-        ):
-            names[kommun_id].append(name)
-        role_words = " / ".join(str(Contact.Role(role).label) for role in roles)
-        result = {}
-        for pk in ids:
-            if names[pk]:
-                result[pk] = Evidence(
-                    value=", ".join(names[pk][:3]),
-                    met=True,
-                    explanation=_("Named in the portal as %(role)s: %(names)s.")
-                    % {"role": role_words, "names": ", ".join(names[pk][:3])},
-                )
-            else:
-                result[pk] = Evidence(
-                    value="—",
-                    met=False,
-                    explanation=_("No contact with the role %(role)s is recorded in the portal.")
-                    % {"role": role_words},
-                )
-        return result
-
-    return evidence
-
-
-def register_builtin_evidence() -> None:
-    for key in CONTACT_ROLES:
-        register_evidence(key, _contact_evidence(key))
-
-
-def evidence_by_criterion(criteria: Iterable[MaturityCriterion], kommun_id: int) -> dict[int, Evidence]:
-    """{criterion_id: Evidence} for one kommun, for the criteria whose evidence is available."""
-    criteria = [c for c in criteria if c.evidence_key]
-    found = evidence_for({c.evidence_key for c in criteria}, [kommun_id])
-    return {
-        c.pk: found[c.evidence_key][kommun_id]
-        for c in criteria
-        if c.evidence_key in found and kommun_id in found[c.evidence_key]
-    }

@@ -1,4 +1,4 @@
-"""Writes of the overview app: self-assessments, their confirmation, the dialog log."""
+"""Writes of the maturity model: self-assessments and their confirmation by staff."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from members import access
-from members.models import Contact, Kommun, User
+from members.models import Kommun, User
 
-from . import maturity
-from .models import DialogEntry, FollowUp, MaturityAnswer, MaturityAssessment, MaturityCriterion
+from . import rules
+from .evidence import evidence_by_criterion
+from .models import Level, MaturityAnswer, MaturityAssessment, MaturityCriterion
 
 
 @transaction.atomic
@@ -30,13 +31,13 @@ def assessment_submit(
     """
     criteria = list(MaturityCriterion.objects.filter(track=track, is_active=True))
     asked = [c for c in criteria if c.is_asked]
-    evidence = maturity.evidence_by_criterion(asked, kommun.pk)
+    evidence = evidence_by_criterion(asked, kommun.pk)
     now = timezone.now()
     is_staff = access.is_staff(user)
     assessment = MaturityAssessment.objects.create(
         kommun=kommun,
         track=track,
-        level=maturity.Level.NEUTRAL,
+        level=Level.NEUTRAL,
         comment=comment,
         submitted_at=now,
         submitted_by=user,
@@ -58,9 +59,9 @@ def assessment_submit(
                 evidence_text=(found.explanation[:300] if found else ""),
             )
         )
-        met[criterion.pk] = maturity.is_met(answer, evidence_met)
+        met[criterion.pk] = rules.is_met(answer, evidence_met)
     bulk_create_with_history(rows, MaturityAnswer, default_user=user)
-    assessment.level = maturity.compute_level(criteria, met)
+    assessment.level = rules.compute_level(criteria, met)
     assessment.save(update_fields=["level"])
     return assessment
 
@@ -72,40 +73,3 @@ def assessment_confirm(*, assessment: MaturityAssessment, user: User) -> Maturit
         assessment.confirmed_by = user
         assessment.save(update_fields=["confirmed_at", "confirmed_by"])
     return assessment
-
-
-@transaction.atomic
-def dialog_entry_save(
-    *,
-    entry: DialogEntry | None = None,
-    user: User,
-    kind: str,
-    date,
-    title: str,
-    kommuner: list[Kommun],
-    contacts: list[Contact],
-    staff: list[User],
-    notes: str = "",
-    internal_notes: str = "",
-) -> DialogEntry:
-    """Create or update a dialog entry with its kommuner and participants."""
-    if entry is None:
-        entry = DialogEntry(created_by=user)
-    entry.kind, entry.date, entry.title = kind, date, title
-    entry.notes, entry.internal_notes = notes, internal_notes
-    entry.save()
-    entry.kommuner.set(kommuner)
-    entry.contacts.set(contacts)
-    entry.staff.set(staff)
-    return entry
-
-
-def follow_up_add(*, entry: DialogEntry, text: str, owner: User, due_on) -> FollowUp:
-    return FollowUp.objects.create(entry=entry, text=text, owner=owner, due_on=due_on)
-
-
-def follow_up_set_done(*, follow_up: FollowUp, done: bool) -> FollowUp:
-    """Mark a follow-up done (now) or open again."""
-    follow_up.done_at = timezone.now() if done else None
-    follow_up.save(update_fields=["done_at"])
-    return follow_up

@@ -1,0 +1,158 @@
+"""What the staff overview's region map can be coloured by: MEASURES, in the order of the picker.
+
+A measure gives each member kommun a value (shown in the map's titles and its table) and a legend
+class; each uses a fixed number of queries whatever the number of kommuner. Adding a measure: a
+values function, a legend, one line in MEASURES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from inquiries import selectors as inquiry_selectors
+from members.cache import Topic
+from nki import constants as nki_constants
+from nki import selectors as nki_selectors
+from nki import stats as nki_stats
+
+from .maturity.models import Level, Track
+from .maturity.selectors import levels_by_kommun
+
+
+@dataclass(frozen=True)
+class MapValue:
+    display: str  # shown in <title> and the table, e.g. "AKTIV" or "74,2"
+    css_class: str  # one of the measure's legend classes
+    sort: float | str = 0
+
+
+@dataclass(frozen=True)
+class MapMeasure:
+    key: str
+    label: Callable[[], str]
+    values: Callable[[list[int]], dict[int, MapValue]]
+    legend: Callable[[], list[tuple[str, str]]]  # [(css_class, words)], in order
+    topics: tuple[Topic, ...]  # what values() reads (members/cache.py)
+
+
+# --- Maturity per track --------------------------------------------------------------------------
+
+LEVEL_CLASS = {Level.NEUTRAL: "map-level-neutral", Level.AKTIV: "map-level-aktiv", Level.PROAKTIV: "map-level-proaktiv"}
+
+
+def _maturity_measure(track: str) -> MapMeasure:
+    def values(kommun_ids: list[int]) -> dict[int, MapValue]:
+        levels = levels_by_kommun(kommun_ids)
+        return {
+            pk: MapValue(display=str(Level(levels[(pk, track)]).label), css_class=LEVEL_CLASS[levels[(pk, track)]])
+            for pk in kommun_ids
+            if (pk, track) in levels
+        }
+
+    def legend() -> list[tuple[str, str]]:
+        return [(LEVEL_CLASS[level], str(level.label)) for level in Level]
+
+    return MapMeasure(
+        key=f"maturity_{track}",
+        label=lambda: _("Maturity, %(track)s") % {"track": Track(track).label},
+        values=values,
+        legend=legend,
+        topics=(Topic.MATURITY, Topic.REGISTER),
+    )
+
+
+# --- Answer rate on inquiries --------------------------------------------------------------------
+
+# Map bands for the answer rate (lower bound in %, css class), highest first.
+ANSWER_RATE_BANDS = [(90, "map-band-5"), (75, "map-band-4"), (50, "map-band-2"), (0, "map-band-1")]
+
+
+def answer_rate_values(kommun_ids: list[int]) -> dict[int, MapValue]:
+    result = {}
+    for pk, f in inquiry_selectors.answer_figures_recent(kommun_ids).items():
+        if not f["due"]:
+            continue
+        rate = round(100 * f["answered"] / f["due"])
+        css = next(css for lower, css in ANSWER_RATE_BANDS if rate >= lower)
+        result[pk] = MapValue(display=f"{number_format(rate)} %", css_class=css, sort=rate)
+    return result
+
+
+def answer_rate_legend() -> list[tuple[str, str]]:
+    return [
+        ("map-band-5", _("%(low)s %% or more answered") % {"low": 90}),
+        ("map-band-4", _("%(low)s–%(high)s %% answered") % {"low": 75, "high": 89}),
+        ("map-band-2", _("%(low)s–%(high)s %% answered") % {"low": 50, "high": 74}),
+        ("map-band-1", _("under %(high)s %% answered") % {"high": 50}),
+    ]
+
+
+# --- Latest NKI totalt ---------------------------------------------------------------------------
+
+# Map classes for the NKI grade bands (very high … very low), same order as nki.constants.GRADE_BANDS.
+BAND_CLASS = {
+    "very_high": "map-band-5",
+    "high": "map-band-4",
+    "pass": "map-band-3",
+    "low": "map-band-2",
+    "very_low": "map-band-1",
+}
+
+
+def nki_values(kommun_ids: list[int]) -> dict[int, MapValue]:
+    values = {}
+    for pk, result in nki_selectors.latest_totals(kommun_ids).items():
+        band = nki_stats.grade_band(result.nki)
+        values[pk] = MapValue(
+            display=f"{number_format(result.nki, 1)} ({result.year})",
+            css_class=BAND_CLASS[band.code],
+            sort=float(result.nki),
+        )
+    return values
+
+
+def nki_legend() -> list[tuple[str, str]]:
+    bands = nki_constants.GRADE_BANDS
+    legend = []
+    for index, band in enumerate(bands):
+        if index == 0:
+            words = _("%(lower)d or more: %(label)s") % {"lower": band.lower, "label": band.label}
+        elif band.lower == 0:
+            words = _("under %(upper)d: %(label)s") % {"upper": bands[index - 1].lower, "label": band.label}
+        else:
+            words = _("%(lower)d–%(upper)d: %(label)s") % {
+                "lower": band.lower,
+                "upper": bands[index - 1].lower - 1,
+                "label": band.label,
+            }
+        legend.append((BAND_CLASS[band.code], words))
+    return legend
+
+
+MEASURES = [
+    _maturity_measure(Track.NKI),
+    _maturity_measure(Track.INVESTMENT),
+    MapMeasure(
+        key="answer_rate",
+        label=lambda: _("Answer rate on inquiries, last 12 months"),
+        values=answer_rate_values,
+        legend=answer_rate_legend,
+        topics=(Topic.INQUIRIES, Topic.REGISTER),
+    ),
+    MapMeasure(
+        key="nki_latest",
+        label=lambda: _("Latest NKI totalt"),
+        values=nki_values,
+        legend=nki_legend,
+        topics=(Topic.NKI, Topic.REGISTER),
+    ),
+]
+
+
+def measure(key: str) -> MapMeasure:
+    """The measure with this key; the first one for an unknown or empty key."""
+    return next((m for m in MEASURES if m.key == key), MEASURES[0])
