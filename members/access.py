@@ -22,12 +22,13 @@ to call about a result. Nothing else of a contact is public.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -126,10 +127,26 @@ def public_nki_contacts(kommun_ids) -> QuerySet[Contact]:
 
 
 def client_address(request) -> str | None:
-    """The visitor's address as django-axes sees it: behind PROXY_COUNT trusted proxies (set by
-    BEHIND_PROXY, see settings) the X-Forwarded-For entry they added, else REMOTE_ADDR. Every limit
-    and log line uses this, so behind the proxy one visitor's limit is not everyone's."""
-    return get_client_ip_address(request) if request is not None else None
+    """The visitor's address, for every limit and log line (django-axes uses it too).
+
+    Behind settings.PROXY_COUNT reverse proxies (BEHIND_PROXY: one), each appending the address it
+    saw to X-Forwarded-For, the visitor is the PROXY_COUNT-th entry from the right; what a client
+    writes into the header itself stands further left and is never trusted. Without proxies, or
+    when the header is shorter than the chain (a request that bypassed the proxy), REMOTE_ADDR.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.PROXY_COUNT
+    if not hops:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < hops:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote
 
 
 # --- View decorators -----------------------------------------------------------------------------

@@ -164,14 +164,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "members.signals.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy, tell axes how many proxies to trust for X-Forwarded-For.
-# The client address behind the reverse proxy (members.access.client_address, for every limit):
-# BEHIND_PROXY alone means one proxy; PROXY_COUNT says how many when there are more.
+# The visitor's address, for the lockout, every rate limit and the security log: one function
+# (members.access.client_address). Behind PROXY_COUNT reverse proxies that each append the address
+# they saw to X-Forwarded-For, the visitor is the PROXY_COUNT-th entry from the right; BEHIND_PROXY
+# alone means one proxy.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_PROXY else 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+PROXY_COUNT = env.int("PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+AXES_CLIENT_IP_CALLABLE = "members.access.client_address"
 
 # Optional two-step sign-in (TOTP app), https://django-otp-official.readthedocs.io/
 OTP_TOTP_ISSUER = "SBA Portal"

@@ -224,3 +224,71 @@ def test_password_reset_is_rate_limited_per_email_and_per_address(client, user_a
     response = client.post(reverse("password_reset"), {"email": "other@x.example"}, REMOTE_ADDR="10.1.1.1")
     assert response.status_code == 429
     assert "För många förfrågningar" in response.content.decode()
+
+
+def test_behind_the_proxy_each_visitor_has_their_own_reset_limit(client, settings):
+    """Behind the reverse proxy every request comes from the proxy's address: the limit must key on
+    the visitor's address the proxy adds (members.access.client_address), or one visitor's limit
+    would be everyone's."""
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 2
+    settings.PROXY_COUNT = 1
+    url = reverse("password_reset")
+
+    def post(email, forwarded):
+        return client.post(url, {"email": email}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert [post("a@x.example", "81.2.69.160").status_code for _ in range(3)] == [302, 302, 429]
+    # Another visitor through the same proxy is not limited by the first one's requests …
+    assert post("b@x.example", "81.2.69.199").status_code == 302
+    # … and the first cannot escape the limit by writing a header of their own: the proxy appends.
+    assert post("a@x.example", "6.6.6.6, 81.2.69.160").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.2"),  # no proxy configured: the header is the client's, ignored
+        (1, "81.2.69.160", "81.2.69.160"),
+        (1, "6.6.6.6, 81.2.69.160", "81.2.69.160"),  # the client's own entry stands left: not trusted
+        (2, "81.2.69.160, 10.0.0.3", "81.2.69.160"),
+        (2, "81.2.69.160", "10.0.0.2"),  # shorter than the chain: it did not come through the proxies
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_client_address_trusts_only_the_proxies_in_front(settings, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from members.access import client_address
+
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_the_sign_in_lockout_uses_the_same_address(settings):
+    from axes.helpers import get_client_ip_address
+    from django.test import RequestFactory
+
+    settings.PROXY_COUNT = 1
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 81.2.69.160")
+    assert get_client_ip_address(request) == "81.2.69.160"
+
+
+def test_behind_proxy_alone_trusts_one_proxy(monkeypatch):
+    import importlib
+
+    import sba_portal.settings as project_settings
+
+    monkeypatch.setenv("BEHIND_PROXY", "true")
+    monkeypatch.delenv("PROXY_COUNT", raising=False)
+    try:
+        assert importlib.reload(project_settings).PROXY_COUNT == 1
+        monkeypatch.setenv("PROXY_COUNT", "2")
+        assert importlib.reload(project_settings).PROXY_COUNT == 2
+        monkeypatch.setenv("BEHIND_PROXY", "false")
+        monkeypatch.delenv("PROXY_COUNT")
+        assert importlib.reload(project_settings).PROXY_COUNT == 0
+    finally:
+        monkeypatch.undo()
+        importlib.reload(project_settings)
