@@ -147,8 +147,9 @@ class LanguageForm(forms.ModelForm):
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign-in by e-mail, plus the code from an authenticator app for users who turned it on.
 
-    A wrong code counts as a failed sign-in for the lockout (django-axes), and the TOTP device
-    throttles guesses itself.
+    A wrong or missing code counts as a failed sign-in for the lockout (django-axes), the TOTP
+    device throttles guesses itself, and the answer is the same as for a wrong password: the page
+    never tells a guesser that the password was right.
     """
 
     otp_token = forms.CharField(
@@ -161,9 +162,10 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong e-mail address or password. Check them and try again."),
-        "otp_required": _("This account uses two-step sign-in: enter the 6-digit code from your app."),
-        "otp_invalid": _("The code is wrong or too old. Enter the code your app shows now."),
+        "invalid_login": _(
+            "Wrong e-mail address, password or code. Check them and try again; if you have turned on "
+            "two-step sign-in, enter the code your app shows now."
+        ),
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -178,13 +180,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         if device is None:
             return data
         token = (data.get("otp_token") or "").replace(" ", "")
-        if not token:
-            raise forms.ValidationError(self.error_messages["otp_required"], code="otp_required")
-        if not device.verify_token(token):
+        if not (token and device.verify_token(token)):
             user_login_failed.send(
                 sender=__name__, credentials={"username": data.get("username")}, request=self.request
             )
-            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+            self.user_cache = None
+            raise self.get_invalid_login_error()
         user.otp_device = device  # django_otp persists it in the session at login
         return data
 

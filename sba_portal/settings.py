@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "digests",
     # The wiring: settings, URLs, the Celery app, /healthz, the start page and the demo loader.
     "sba_portal",
-    "django.contrib.admin",
+    "sba_portal.admin_site.PortalAdminConfig",  # django.contrib.admin behind the portal sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

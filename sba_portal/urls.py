@@ -35,7 +35,3 @@ if settings.BENCH_FLOOR:
     from .floor import floor
 
     urlpatterns.append(path("bench-floor/", floor, name="bench_floor"))
-
-admin.site.site_header = "SBA Portal"
-admin.site.site_title = "SBA Portal"
-admin.site.index_title = "Administration"

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +33,7 @@ def test_sign_in_with_email_in_any_case(client, user_a):
 def test_wrong_password_gives_a_clear_message_in_swedish(client, user_a):
     response = sign_in(client, user_a.email, "wrong")
     assert response.status_code == 200
-    assert "Fel e-postadress eller lösenord." in response.content.decode()
+    assert "Fel e-postadress, lösenord eller kod." in response.content.decode()
 
 
 def test_lockout_after_repeated_failures_for_that_user_and_address_only(client, user_a, user_b, settings):
@@ -292,3 +293,26 @@ def test_behind_proxy_alone_trusts_one_proxy(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+def test_behind_the_proxy_a_spoofed_header_neither_bypasses_nor_spreads_the_lockout(user_a, staff, settings):
+    """Each wrong password with an invented X-Forwarded-For entry still counts against the visitor's
+    real address (the proxy appends it); another visitor through the same proxy signs in."""
+    settings.PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="10.0.0.2")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(
+            reverse("login"),
+            {"username": user_a.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 81.2.69.160",
+        )
+    blocked = attacker.post(
+        reverse("login"), {"username": user_a.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="81.2.69.160"
+    )
+    assert blocked.status_code == 429
+    # The account is not locked for the kommun's real user elsewhere, nor for anyone else.
+    colleague = Client(REMOTE_ADDR="10.0.0.2")
+    ok = colleague.post(
+        reverse("login"), {"username": user_a.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="81.2.69.10"
+    )
+    assert ok.status_code == 302

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -46,6 +47,7 @@ def test_staff_turns_on_two_step_and_then_needs_the_code(client, staff):
     assert response.status_code == 200
     assert "tvåstegsinloggning" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == 0  # a missing code is no guess
 
     device.refresh_from_db()
     response = client.post(
@@ -83,3 +85,55 @@ def test_turning_off_needs_a_current_code(staff):
 
 def test_setup_needs_sign_in(client):
     assert client.get(reverse("members:two_factor_setup")).status_code == 302
+
+
+def _error_of(response) -> list[str]:
+    return [str(e) for e in response.context["form"].non_field_errors()]
+
+
+def test_a_right_password_without_the_code_answers_as_a_wrong_password(staff, settings):
+    """No password oracle: a guesser cannot tell that the password was right from the answer,
+    and both count towards the lockout."""
+    turn_on(staff)
+    url = reverse("login")
+    right_without_code = Client().post(url, {"username": staff.email, "password": PASSWORD})
+    wrong_password = Client().post(url, {"username": staff.email, "password": "wrong-" + PASSWORD})
+    right_with_wrong_code = Client().post(url, {"username": staff.email, "password": PASSWORD, "otp_token": "1"})
+    assert right_without_code.status_code == wrong_password.status_code == right_with_wrong_code.status_code == 200
+    assert _error_of(right_without_code) == _error_of(wrong_password) == _error_of(right_with_wrong_code)
+    assert "Fel e-postadress, lösenord eller kod" in _error_of(wrong_password)[0]
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": staff.email, "password": PASSWORD})
+    assert client.post(url, {"username": staff.email, "password": PASSWORD}).status_code == 429
+
+
+def test_the_admin_login_is_the_portal_sign_in_with_its_code(admin_user):
+    device = turn_on(admin_user)
+    client = Client()
+    # Django's own admin form asked for a password only; now /admin/login/ signs no one in.
+    response = client.post(
+        reverse("admin:login"), {"username": admin_user.email, "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
+    # Through the portal's sign-in with the code the admin opens.
+    device.refresh_from_db()
+    response = client.post(
+        reverse("login") + "?next=/admin/",
+        {"username": admin_user.email, "password": PASSWORD, "otp_token": code(device, offset=1)},
+    )
+    assert response["Location"] == "/admin/"
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_session_without_the_code_does_not_open_the_admin(admin_user):
+    """A session signed in by password only (e.g. before the device was confirmed) is refused by
+    the admin once the user has a device; an admin without a device opens it as before."""
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:index")).status_code == 200
+    turn_on(admin_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:members_kommun_changelist")).status_code == 302
