@@ -41,11 +41,20 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         ip = access.client_address(self.request) or ""
-        if not ratelimit.hit("reset-ip", ip, limit=settings.PASSWORD_RESET_LIMIT_PER_IP, window_seconds=3600):
+        email = form.cleaned_data["email"]
+        try:
+            ip_ok = ratelimit.hit("reset-ip", ip, limit=settings.PASSWORD_RESET_LIMIT_PER_IP, window_seconds=3600)
+            email_ok = ip_ok and ratelimit.hit(
+                "reset-email", email, limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL, window_seconds=3600
+            )
+        except ratelimit.Unavailable:
+            # Without the counter, no reset mail at all (fail closed), and the person is told why.
+            access.security_log.warning("password reset refused, rate limiter unavailable: ip=%s", ip)
+            return render(self.request, "registration/password_reset_unavailable.html", status=503)
+        if not ip_ok:
             access.security_log.warning("password reset rate-limited: ip=%s", ip)
             return render(self.request, "registration/password_reset_limited.html", status=429)
-        email = form.cleaned_data["email"]
-        if not ratelimit.hit("reset-email", email, limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL, window_seconds=3600):
+        if not email_ok:
             access.security_log.warning("password reset rate-limited for an address: ip=%s", ip)
             return redirect(self.get_success_url())
         return super().form_valid(form)

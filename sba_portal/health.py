@@ -1,34 +1,48 @@
-"""/healthz for load balancers and monitoring: the database must answer; the broker is reported."""
+"""/healthz for load balancers and monitoring: each dependency's state, 503 when one the portal
+needs is down.
+
+Needed: the database (nothing works without it) and, where configured, the cache (Redis): without
+it the portal still serves pages, slower and with password reset closed (sba_portal/cache_backend.py),
+so the instance reports itself unhealthy for the operator while it degrades. The broker is
+reported only: mail and digests wait in the outbox until it is back.
+"""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
-def _broker_state() -> str:
-    if not settings.CELERY_BROKER_URL:
-        return "not configured (tasks run in-process)"
-    from .celery import app
-
+def _state(check) -> str:
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return "ok"
+        check()
     except Exception as exc:  # noqa: BLE001 - any failure is "unreachable" to a health check
         return f"unreachable: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache() -> None:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # Redis; the in-process cache of the embedded default is always there
+        ping()
+
+
+def _broker() -> None:
+    from .celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
 
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception as exc:  # noqa: BLE001
-        database = f"unreachable: {exc.__class__.__name__}"
-    broker = _broker_state()
-    # The web tier can serve pages without the broker (mail waits in the outbox), so only a lost
-    # database makes the instance unhealthy.
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "broker": broker}, status=status)
+    states = {"database": _state(_database), "cache": _state(_cache)}
+    states["broker"] = _state(_broker) if settings.CELERY_BROKER_URL else "not configured (tasks run in-process)"
+    healthy = states["database"] == "ok" and states["cache"] == "ok"
+    return JsonResponse(states, status=200 if healthy else 503)

@@ -45,7 +45,8 @@ def test_healthz_with_real_redis(client, settings):
 
     app.conf.broker_url = url
     response = client.get("/healthz")
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert response.status_code == 200
 
 
 def test_ci_runs_on_postgresql():
