@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
 
