@@ -1,10 +1,15 @@
-"""Security headers Django has no setting for, and the refused-access log line with its address."""
+"""Security headers Django has no setting for, control characters refused at the door, and the
+refused-access log line with its address."""
 
 from __future__ import annotations
 
 import logging
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404
 
 from members.access import client_address
 
@@ -22,6 +27,25 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ControlCharacterMiddleware:
+    """No address of the portal holds a control character, and no filter or search takes one: a
+    NUL in a kommun code would reach PostgreSQL (which refuses NUL in text) as a 500. A path with
+    one is a 404, a query parameter with one a 400, both with the portal's error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL.search(request.path):
+            raise Http404
+        if any(CONTROL.search(key) or any(CONTROL.search(v) for v in values) for key, values in request.GET.lists()):
+            raise BadRequest("control character in a query parameter")
+        return self.get_response(request)
 
 
 class RefusedAccessLogMiddleware:

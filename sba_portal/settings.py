@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "members.middleware.UserLanguageMiddleware",
+    "sba_portal.middleware.ControlCharacterMiddleware",
     "members.middleware.SessionIdleRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,8 +178,10 @@ OTP_TOTP_ISSUER = "SBA Portal"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request (members.middleware renews an active
 # session every few minutes rather than writing it on every request). Read through the cache.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_RENEW_AFTER_SECONDS = 300
+# Never shorter than twice the renewal interval, or an active user (renewed only every 300 s) is
+# signed out in the middle of their work.
+SESSION_COOKIE_AGE = max(env.int("SESSION_IDLE_SECONDS", default=2 * 3600), 2 * SESSION_RENEW_AFTER_SECONDS)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation ------------------------------------------------------------------------

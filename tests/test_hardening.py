@@ -204,3 +204,56 @@ def test_weak_password_refused_on_invitation(staff, kommun_a):
     assert "Det här lösenordet är för kort. Det måste innehålla minst 10 tecken." in response.content.decode()
     user.refresh_from_db()
     assert not user.has_usable_password()
+
+
+# --- Control characters, demo loader, idle limit --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/kommuner/04%0082/",
+        "/kommuner/0482%00/kontakter/ny/",
+        "/nki/kommun/0482%00/",
+        "/oversikt/mognad/04%0082/",
+        "/forfragningar/1%00/",
+    ],
+)
+def test_a_control_character_in_the_path_is_a_404_page(url, staff):
+    response = client_for(staff).get(url)
+    assert response.status_code == 404
+    assert "Sidan finns inte" in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"q": "Fl\x00en"}, {"lan": "04\x00"}, {"sort": "name\x1b"}, {"q\x00": "x"}])
+def test_a_control_character_in_a_filter_is_a_400_page(params, staff):
+    for url in (reverse("members:kommun_list"), reverse("inquiries:index"), reverse("nki:index")):
+        response = client_for(staff).get(url, params)
+        assert response.status_code == 400, url
+        assert "Adressen är inte giltig" in response.content.decode()
+
+
+def test_load_demo_refuses_without_debug(settings):
+    from django.core.management import CommandError, call_command
+
+    from members.models import User
+
+    settings.DEBUG = False
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert User.objects.count() == users
+
+
+def test_an_idle_limit_cannot_be_shorter_than_the_renewal_interval(monkeypatch):
+    import importlib
+
+    import sba_portal.settings as project_settings
+
+    monkeypatch.setenv("SESSION_IDLE_SECONDS", "60")
+    try:
+        reloaded = importlib.reload(project_settings)
+        assert reloaded.SESSION_COOKIE_AGE == 2 * reloaded.SESSION_RENEW_AFTER_SECONDS
+    finally:
+        monkeypatch.undo()
+        importlib.reload(project_settings)
