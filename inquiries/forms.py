@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Contact, Kommun, Sector, Site, User
 
-from . import constants
+from . import constants, criteria
 from .models import Answer, Inquiry, Outcome
 from .uploads import check_upload
 
@@ -29,16 +29,8 @@ class InquiryForm(forms.ModelForm):
             "source",
             "sector",
             "description",
-            "req_area_ha",
-            "req_municipal_land",
-            "req_zoning_ready",
-            "req_power_mw",
-            "req_km_motorway",
-            "req_km_rail",
-            "req_km_port",
-            "req_km_airport",
+            *criteria.inquiry_fields(),  # the requirement section (inquiries/criteria.py)
             "planned_jobs",
-            "needed_by",
             "answer_deadline",
             "responsible",
         ]
@@ -53,7 +45,7 @@ class InquiryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(is_active=True)
         self.fields["responsible"].queryset = User.objects.filter(role=User.Role.STAFF, is_active=True)
-        for name in ["req_area_ha", "req_power_mw", "req_km_motorway", "req_km_rail", "req_km_port", "req_km_airport"]:
+        for name in self.number_requirements():
             field = self.fields[name]
             field.validators.append(MinValueValidator(Decimal(0)))
             # A decimal comma (12,5) is accepted as well as a point.
@@ -65,6 +57,14 @@ class InquiryForm(forms.ModelForm):
             self.initial.setdefault(
                 "answer_deadline", timezone.localdate() + datetime.timedelta(days=constants.DEFAULT_ANSWER_DAYS)
             )
+
+    def number_requirements(self) -> list[str]:
+        return [c.inquiry_field for c in criteria.CRITERIA if c.unit not in ("", "date")]
+
+    def requirement_fields(self) -> list[tuple[str, object]]:
+        """(layout width, bound field) for the form's requirement section, in the criteria's order."""
+        width = {"": "col-md-6", "date": "col-md-4", "km": "col-md-3"}
+        return [(width.get(c.unit, "col-md-4"), self[c.inquiry_field]) for c in criteria.CRITERIA]
 
     def clean_answer_deadline(self):
         value = self.cleaned_data["answer_deadline"]

@@ -18,34 +18,49 @@ largest site 12 ha") is rendered in the reader's language when shown, also from 
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import constants
+from . import criteria
+from .criteria import MET, NEAR, NOT_MET, UNKNOWN
 
-MET, NEAR, NOT_MET, UNKNOWN = "met", "near", "not_met", "unknown"
 MATCH, NEAR_MISS, NO_MATCH = "match", "near_miss", "no_match"
 CLASS_ORDER = {MATCH: 0, NEAR_MISS: 1, NO_MATCH: 2}
+__all__ = ["MATCH", "MET", "NEAR", "NEAR_MISS", "NOT_MET", "NO_MATCH", "UNKNOWN"]
 
 
-@dataclass(frozen=True)
 class SiteData:
-    name: str
-    area_ha: Decimal | None = None
-    ownership: str = ""  # municipal / private / mixed / "" (unknown)
-    zoning: str = ""  # in_force / in_progress / none / ""
-    available_from: datetime.date | None = None
-    power_mw: Decimal | None = None
-    km_motorway: Decimal | None = None
-    km_rail: Decimal | None = None
-    km_port: Decimal | None = None
-    km_airport: Decimal | None = None
-    id: int | None = None
+    """One site as plain data: its name, id and the fields the criteria compare (criteria.py)."""
+
+    __slots__ = ("id", "name", "values")
+
+    def __init__(self, name: str, *, id: int | None = None, **values) -> None:
+        unknown = set(values) - set(criteria.site_fields())
+        if unknown:
+            raise TypeError(f"no criterion compares the site field(s) {sorted(unknown)}")
+        self.name, self.id, self.values = name, id, values
+
+    def get(self, name: str, default=None):
+        return self.name if name == "name" else self.values.get(name, default)
+
+    def __getitem__(self, name: str):
+        return self.get(name)
+
+    def __getattr__(self, name: str):
+        if name in criteria.site_fields():  # site.area_ha as on the model; None when not given
+            return object.__getattribute__(self, "values").get(name)
+        raise AttributeError(name)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SiteData) and (self.name, self.id, self.values) == (other.name, other.id, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.id))
+
+    def __repr__(self) -> str:
+        return f"SiteData({self.name!r}, id={self.id!r}, **{self.values!r})"
 
 
 @dataclass(frozen=True)
@@ -60,32 +75,39 @@ class ProfileData:
     code: str = ""
 
 
-@dataclass(frozen=True)
 class Requirements:
-    sector_id: int | None = None
-    sector_name: str = ""
-    area_ha: Decimal | None = None
-    municipal_land: bool = False
-    zoning_ready: bool = False
-    power_mw: Decimal | None = None
-    km_motorway: Decimal | None = None
-    km_rail: Decimal | None = None
-    km_port: Decimal | None = None
-    km_airport: Decimal | None = None
-    needed_by: datetime.date | None = None
+    """What an inquiry asks for: its sector, and a value per criterion by its need_name (e.g.
+    area_ha=Decimal(20), needed_by=date(…)); empty values are not asked for."""
+
+    def __init__(self, *, sector_id: int | None = None, sector_name: str = "", **needs) -> None:
+        known = {c.need_name for c in criteria.CRITERIA}
+        if set(needs) - known:
+            raise TypeError(f"no criterion for {sorted(set(needs) - known)}")
+        self.sector_id, self.sector_name, self.needs = sector_id, sector_name, needs
+
+    def asked(self) -> list[tuple[criteria.Criterion, object]]:
+        """(criterion, need) for each criterion the inquiry asks for, in table order."""
+        found = []
+        for criterion in criteria.CRITERIA:
+            need = self.needs.get(criterion.need_name)
+            if criterion.asked(need):
+                found.append((criterion, need))
+        return found
 
 
 @dataclass(frozen=True)
 class Rating:
-    """One requirement rated for one kommun. `params` hold the numbers the reason shows."""
+    """One requirement rated for one kommun. `params` hold the numbers the reason shows (stored);
+    `names` what the reader's language names (the sector), filled when rated or read back."""
 
     key: str
     status: str
     params: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict, compare=False)
 
     @property
     def reason(self) -> str:
-        return reason_text(self.key, self.status, self.params)
+        return reason_text(self.key, self.status, {**self.params, **self.names})
 
     def as_json(self) -> dict:
         return {"key": self.key, "status": self.status, "params": self.params}
@@ -114,11 +136,32 @@ class KommunRating:
         return default_selected(self.match_class, self.appetite)
 
     def as_json(self) -> dict:
-        return {
-            "match_class": self.match_class,
-            "best_site": self.best_site,
-            "ratings": [r.as_json() for r in self.ratings],
-        }
+        return snapshot_of(self)
+
+
+# --- The stored rating (Dispatch.match_snapshot): written and read here, nowhere else ------------
+
+
+def snapshot_of(rating: KommunRating) -> dict:
+    """Plain data for the database: keys, statuses, ids and plain decimal strings; no text in
+    anyone's language (the reasons are rendered when read)."""
+    return {
+        "match_class": rating.match_class,
+        "best_site": rating.best_site,
+        "ratings": [r.as_json() for r in rating.ratings],
+    }
+
+
+def ratings_from_snapshot(snapshot: dict | None, *, sector_name: str = "") -> list[Rating]:
+    """The ratings of a stored snapshot, their reasons in the reader's language (the sector by the
+    name the caller gives, i.e. the inquiry's sector as the reader's language names it)."""
+    ratings = []
+    for stored in (snapshot or {}).get("ratings", []):
+        params = dict(stored.get("params", {}))
+        params.pop("sector", None)  # snapshots from before 2026-12 held the rater's sector name
+        names = {"sector": sector_name} if stored["key"] == "sector" else {}
+        ratings.append(Rating(stored["key"], stored["status"], params, names))
+    return ratings
 
 
 def default_selected(match_class: str, appetite: str) -> bool:
@@ -132,89 +175,13 @@ def default_selected(match_class: str, appetite: str) -> bool:
 
 # --- Rating one site ------------------------------------------------------------------------------
 
-DISTANCE_KEYS = ("km_motorway", "km_rail", "km_port", "km_airport")
-
-
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else str(value.normalize() if isinstance(value, Decimal) else value)
-
 
 def _site_ratings(req: Requirements, site: SiteData, all_sites: tuple[SiteData, ...]) -> list[Rating]:
-    ratings: list[Rating] = []
-    if req.area_ha:
-        need = req.area_ha
-        if site.area_ha is None:
-            ratings.append(Rating("area", UNKNOWN, {"need": _num(need), "site": site.name}))
-        elif site.area_ha >= need:
-            ratings.append(Rating("area", MET, {"need": _num(need), "have": _num(site.area_ha), "site": site.name}))
-        else:
-            largest = max((s.area_ha for s in all_sites if s.area_ha is not None), default=site.area_ha)
-            status = NEAR if site.area_ha >= need * (1 - constants.AREA_TOLERANCE) else NOT_MET
-            params = {"need": _num(need), "have": _num(site.area_ha), "largest": _num(largest), "site": site.name}
-            ratings.append(Rating("area", status, params))
-    if req.municipal_land:
-        if not site.ownership:
-            ratings.append(Rating("municipal_land", UNKNOWN, {"site": site.name}))
-        elif site.ownership == "municipal":
-            ratings.append(Rating("municipal_land", MET, {"site": site.name}))
-        elif site.ownership == "mixed":
-            ratings.append(Rating("municipal_land", NEAR, {"site": site.name}))
-        else:
-            only_private = all(s.ownership == "private" for s in all_sites)
-            ratings.append(Rating("municipal_land", NOT_MET, {"site": site.name, "only_private": only_private}))
-    if req.zoning_ready:
-        status = {"in_force": MET, "in_progress": NEAR, "none": NOT_MET}.get(site.zoning, UNKNOWN)
-        ratings.append(Rating("zoning", status, {"site": site.name}))
-    if req.power_mw:
-        need = req.power_mw
-        if site.power_mw is None:
-            ratings.append(Rating("power", UNKNOWN, {"need": _num(need), "site": site.name}))
-        else:
-            if site.power_mw >= need:
-                status = MET
-            elif site.power_mw >= need * (1 - constants.POWER_TOLERANCE):
-                status = NEAR
-            else:
-                status = NOT_MET
-            ratings.append(
-                Rating("power", status, {"need": _num(need), "have": _num(site.power_mw), "site": site.name})
-            )
-    for key in DISTANCE_KEYS:
-        limit = getattr(req, key)
-        if limit is None:
-            continue
-        have = getattr(site, key)
-        if have is None:
-            ratings.append(Rating(key, UNKNOWN, {"max": _num(limit), "site": site.name}))
-            continue
-        slack = max(limit * constants.DISTANCE_TOLERANCE, constants.DISTANCE_TOLERANCE_MIN_KM)
-        status = MET if have <= limit else (NEAR if have <= limit + slack else NOT_MET)
-        ratings.append(Rating(key, status, {"max": _num(limit), "have": _num(have), "site": site.name}))
-    if req.needed_by:
-        if site.available_from is None:
-            ratings.append(Rating("available", UNKNOWN, {"need": req.needed_by.isoformat(), "site": site.name}))
-        else:
-            late = (site.available_from - req.needed_by).days
-            if late <= 0:
-                status = MET
-            elif late <= constants.AVAILABILITY_TOLERANCE_DAYS:
-                status = NEAR
-            else:
-                status = NOT_MET
-            params = {"need": req.needed_by.isoformat(), "have": site.available_from.isoformat(), "site": site.name}
-            ratings.append(Rating("available", status, params))
+    ratings = []
+    for criterion, need in req.asked():
+        status, params = criterion.rate(need, site, all_sites)
+        ratings.append(Rating(criterion.key, status, params))
     return ratings
-
-
-def _site_needed(req: Requirements) -> bool:
-    return bool(
-        req.area_ha
-        or req.municipal_land
-        or req.zoning_ready
-        or req.power_mw
-        or req.needed_by
-        or any(getattr(req, k) is not None for k in DISTANCE_KEYS)
-    )
 
 
 def _score(ratings: list[Rating]) -> tuple[int, int, int]:
@@ -240,14 +207,14 @@ def rate(req: Requirements, profile: ProfileData) -> KommunRating:
     ratings: list[Rating] = []
     best_site: SiteData | None = None
     if req.sector_id is not None:
-        params = {"sector": req.sector_name}
+        params, names = {"sector_id": req.sector_id}, {"sector": req.sector_name}
         if req.sector_id in profile.wanted_sectors or req.sector_id in profile.strong_sectors:
-            ratings.append(Rating("sector", MET, params))
+            ratings.append(Rating("sector", MET, params, names))
         elif profile.wanted_sectors or profile.strong_sectors:
-            ratings.append(Rating("sector", NEAR, params))
+            ratings.append(Rating("sector", NEAR, params, names))
         else:
-            ratings.append(Rating("sector", UNKNOWN, params))
-    if _site_needed(req):
+            ratings.append(Rating("sector", UNKNOWN, params, names))
+    if req.asked():
         if not profile.sites:
             ratings.append(Rating("sites", UNKNOWN, {}))
         else:
@@ -289,71 +256,18 @@ def rate_all(req: Requirements, profiles: list[ProfileData]) -> list[KommunRatin
 # --- Reasons, in the reader's language ------------------------------------------------------------
 
 
-def _n(value: str) -> str:
-    """A stored number shown with the reader's decimal separator (12.5 → 12,5 in Swedish)."""
-    if value in ("", None):
-        return "—"
-    return number_format(Decimal(value), decimal_pos=None, use_l10n=True)
-
-
 def reason_text(key: str, status: str, params: dict) -> str:
-    p = dict(params)
-    for k in ("need", "have", "max", "largest"):
-        if k in p and key not in ("available",):
-            p[k] = _n(p[k])
-    site = p.get("site", "")
+    """The one-line reason for a rating, in the active language."""
     if key == "sector":
         if status == MET:
-            return _("%(sector)s is one of the kommun's sectors") % p
+            return _("%(sector)s is one of the kommun's sectors") % params
         if status == NEAR:
-            return _("%(sector)s is not among the kommun's chosen sectors") % p
-        return _("%(sector)s — the profile lists no sectors") % p
+            return _("%(sector)s is not among the kommun's chosen sectors") % params
+        return _("%(sector)s — the profile lists no sectors") % params
     if key == "sites":
         return _("No sites listed in the profile")
-    if key == "area":
-        if status == MET:
-            return _("Needs %(need)s ha — %(site)s has %(have)s ha") % p
-        if status == UNKNOWN:
-            return _("Needs %(need)s ha — no area given for %(site)s") % p
-        if p.get("largest", p["have"]) == p["have"]:
-            return _("Needs %(need)s ha — largest site %(have)s ha") % p
-        return _("Needs %(need)s ha — %(site)s has %(have)s ha (largest site %(largest)s ha)") % p
-    if key == "municipal_land":
-        if status == MET:
-            return _("Municipal land required — %(site)s is municipal") % p
-        if status == NEAR:
-            return _("Municipal land required — %(site)s is partly municipal") % p
-        if status == UNKNOWN:
-            return _("Municipal land required — ownership of %(site)s not given") % p
-        if p.get("only_private"):
-            return _("Municipal land required — only private land listed")
-        return _("Municipal land required — %(site)s is privately owned") % p
-    if key == "zoning":
-        return {
-            MET: _("Zoning ready required — detaljplan in force at %(site)s"),
-            NEAR: _("Zoning ready required — detaljplan in progress at %(site)s"),
-            NOT_MET: _("Zoning ready required — no detaljplan at %(site)s"),
-        }.get(status, _("Zoning ready required — zoning of %(site)s not given")) % {"site": site}
-    if key == "power":
-        if status == UNKNOWN:
-            return _("Needs %(need)s MW — no grid power given for %(site)s") % p
-        return _("Needs %(need)s MW — %(site)s has %(have)s MW") % p
-    if key in DISTANCE_KEYS:
-        what = {
-            "km_motorway": _("Motorway"),
-            "km_rail": _("Rail freight"),
-            "km_port": _("Port"),
-            "km_airport": _("Airport"),
-        }[key]
-        p["what"] = what
-        if status == UNKNOWN:
-            return _("%(what)s within %(max)s km — distance from %(site)s not given") % p
-        return _("%(what)s within %(max)s km — %(site)s is %(have)s km away") % p
-    if key == "available":
-        if status == UNKNOWN:
-            return _("Needed by %(need)s — availability of %(site)s not given") % p
-        return _("Needed by %(need)s — %(site)s available from %(have)s") % p
-    return key
+    criterion = criteria.by_key(key)
+    return criterion.reason(status, params) if criterion else key
 
 
 STATUS_LABELS = {

@@ -20,7 +20,7 @@ from django.utils import timezone
 from members import access
 from members.models import Kommun, KommunProfile, Site
 
-from . import constants, matching
+from . import constants, criteria, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
 
 # --- Access --------------------------------------------------------------------------------------
@@ -103,18 +103,11 @@ def inquiry_list(*, user) -> QuerySet[Inquiry]:
 
 
 def requirements_of(inquiry: Inquiry) -> matching.Requirements:
+    """The inquiry's requirements as plain data: one value per criterion (inquiries/criteria.py)."""
     return matching.Requirements(
         sector_id=inquiry.sector_id,
         sector_name=str(inquiry.sector) if inquiry.sector_id else "",
-        area_ha=inquiry.req_area_ha,
-        municipal_land=inquiry.req_municipal_land,
-        zoning_ready=inquiry.req_zoning_ready,
-        power_mw=inquiry.req_power_mw,
-        km_motorway=inquiry.req_km_motorway,
-        km_rail=inquiry.req_km_rail,
-        km_port=inquiry.req_km_port,
-        km_airport=inquiry.req_km_airport,
-        needed_by=inquiry.needed_by,
+        **{c.need_name: getattr(inquiry, c.inquiry_field) for c in criteria.CRITERIA},
     )
 
 
@@ -139,22 +132,11 @@ def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | 
         ):
             target[kommun_id].add(sector_id)
     profiles = []
+    site_fields = criteria.site_fields()
     for kommun in kommuner:
         profile = getattr(kommun, "profile", None)
         sites = tuple(
-            matching.SiteData(
-                id=s.pk,
-                name=s.name,
-                area_ha=s.area_ha,
-                ownership=s.ownership,
-                zoning=s.zoning,
-                available_from=s.available_from,
-                power_mw=s.power_mw,
-                km_motorway=s.km_motorway,
-                km_rail=s.km_rail,
-                km_port=s.km_port,
-                km_airport=s.km_airport,
-            )
+            matching.SiteData(s.name, id=s.pk, **{name: getattr(s, name) for name in site_fields})
             for s in kommun.sites.all()
         )
         profiles.append(

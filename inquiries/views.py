@@ -293,7 +293,8 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The deadline has passed; the answer can no longer be changed."))
         return redirect(dispatch)
     snapshot = dispatch.match_snapshot or {}
-    ratings = [matching.Rating(r["key"], r["status"], r.get("params", {})) for r in snapshot.get("ratings", [])]
+    inquiry_sector = dispatch.inquiry.sector
+    ratings = matching.ratings_from_snapshot(snapshot, sector_name=str(inquiry_sector) if inquiry_sector else "")
     outcome = getattr(dispatch.inquiry, "outcome", None)
     return render(
         request,

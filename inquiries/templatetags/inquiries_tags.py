@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from inquiries import matching
+from inquiries import criteria, matching
 from inquiries.models import Answer, Inquiry, Outcome
 
 register = template.Library()
@@ -123,3 +123,9 @@ def dispatch_rows(dispatches, show_days: bool = False, soon: int = 0) -> str:
             )
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - each row built by format_html
+
+
+@register.filter
+def requirement_rows(inquiry):
+    """The inquiry's requirements in the criteria's order (inquiries/criteria.py)."""
+    return criteria.requirement_rows(inquiry)
