@@ -29,9 +29,7 @@ from outbox.services import unsubscribe_token
 from overview.models import Level, MaturityAssessment, Track
 
 from .conftest import client_for
-from .factories import ContactFactory
-from .inquiries.factories import InquiryFactory, SiteFactory
-from .overview.factories import DialogEntryFactory, FollowUpFactory
+from .factories import ContactFactory, DialogEntryFactory, FollowUpFactory, InquiryFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

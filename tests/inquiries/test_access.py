@@ -11,8 +11,8 @@ from inquiries import services
 from inquiries.models import Answer, Attachment, Dispatch, Inquiry
 
 from ..conftest import client_for
+from ..factories import InquiryFactory
 from .conftest import INVESTOR
-from .factories import InquiryFactory
 from .helpers import PDF
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from members.models import KommunProfile, Sector, Site
 
 from ..conftest import client_for
-from .factories import SiteFactory
+from ..factories import SiteFactory
 
 pytestmark = pytest.mark.django_db
 

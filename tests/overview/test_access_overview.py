@@ -7,8 +7,8 @@ from overview.models import Track
 from overview.services import assessment_submit
 from tests.conftest import client_for
 
+from ..factories import DialogEntryFactory, FollowUpFactory
 from .conftest import answer_set
-from .factories import DialogEntryFactory, FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,9 @@ from overview.models import MaturityCriterion, Track
 from overview.registry import Period
 from overview.services import assessment_submit
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, KpiTargetFactory
 
 from .conftest import answer_set
-from .factories import KpiTargetFactory
 from .inquiry_data import dispatch, established
 from .test_overview_page import map_classes, parse_map
 

@@ -12,10 +12,9 @@ from overview.models import DialogKind, Level, MaturityAssessment, Track
 from overview.registry import Evidence, ReportSection, registries
 from overview.services import assessment_submit
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, DialogEntryFactory, KpiTargetFactory
 
 from .conftest import answer_set
-from .factories import DialogEntryFactory, KpiTargetFactory
 
 pytestmark = pytest.mark.django_db
 
