@@ -66,6 +66,7 @@ def worker_redis_url(url: str, index: int) -> str:
     return f"{match.group(1)}/{base + index}{match.group(3) or ''}"
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: harmless where xdist is not installed
 def pytest_xdist_setupnodes(config, specs):
     """Before the xdist workers start (and import the settings): each gets its own Redis database.
 
