@@ -22,6 +22,7 @@ run: $(VENV)/.installed-dev
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)
+## In parallel, one pytest-xdist worker per core (pyproject.toml); PYTEST_ARGS="-n 0" runs it serially.
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -9,9 +9,14 @@
 
 The kommun register (290 kommuner, the initial roster) is loaded once into the test database and
 serialized with it, so a test with transaction=True and serialized_rollback=True finds it too.
+
+In parallel (pytest-xdist, on by default: pyproject.toml) each worker gw<N> has its own test
+database (pytest-django: test_<name>_gw<N>), its own Redis database (pytest_xdist_setupnodes below),
+its own tmp_path for media and its own live server port.
 """
 
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -41,6 +46,37 @@ def require_service(name: str, available: bool) -> None:
     if running_in_ci():
         pytest.fail(f"{name} is required in CI but is not configured or not reachable")
     pytest.skip(f"{name} not available (set it up, or run .ci/run)")
+
+
+REDIS_DATABASES = 16  # Redis's default number of databases
+
+
+def worker_redis_url(url: str, index: int) -> str:
+    """REDIS_URL for xdist worker `index`: the URL's database number plus the index (redis://h:p/5 →
+    /5, /6, …), so no worker's Celery queue, cache or flushdb reaches another's."""
+    match = re.fullmatch(r"(rediss?://[^/?#]*)(?:/(\d*))?([?#].*)?", url)
+    if match is None:
+        raise pytest.UsageError(f"REDIS_URL {url!r}: expected redis://host:port/N")
+    base = int(match.group(2) or 0)
+    if base + index >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"REDIS_URL {url!r} with {index + 1} xdist workers needs Redis databases up to {base + index}: "
+            "use a lower database number or fewer workers (-n)"
+        )
+    return f"{match.group(1)}/{base + index}{match.group(3) or ''}"
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: harmless where xdist is not installed
+def pytest_xdist_setupnodes(config, specs):
+    """Before the xdist workers start (and import the settings): each gets its own Redis database.
+
+    The workers' settings, the Celery broker and the subprocess Celery workers of the service tests
+    (tests/outbox/worker.py) all read REDIS_URL from the environment, so setting it per worker here
+    keeps every Redis key and queue of one worker out of the others'."""
+    for index, spec in enumerate(specs):
+        for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+            if os.environ.get(name, "").startswith(("redis://", "rediss://")):
+                spec.env[name] = worker_redis_url(os.environ[name], index)
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,16 @@ it asserts the answer in RULES (sign-in redirect, 404, 200 …) and that none of
 confidential marker strings appear in what a non-entitled persona receives. Kommun A's own user
 must not see the investor's name (not released) nor staff-internal dialog notes.
 
-A URL pattern without a rule fails the test: add the rule when you add the page.
+A URL pattern without a rule fails the test: add the rule when you add the page. VARIANTS adds
+requests with other parameters or query strings (an export's kinds and formats) to a pattern.
+The apps' own access tests keep what this cannot see: content, redirects' targets, refused writes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -24,14 +27,13 @@ from django.utils import timezone
 from inquiries import services as inquiry_services
 from inquiries.models import Answer, Attachment, Dispatch
 from members.models import Contact, Membership, Population, User
+from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
 from overview.models import Level, MaturityAssessment, Track
 
 from .conftest import client_for
-from .factories import ContactFactory
-from .inquiries.factories import InquiryFactory, SiteFactory
-from .overview.factories import DialogEntryFactory, FollowUpFactory
+from .factories import ContactFactory, DialogEntryFactory, FollowUpFactory, InquiryFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,10 @@ class Rule:
     per_persona: dict = field(default_factory=dict)  # persona → status, overriding the above
     # A public page reached through a secret (token) may show its own subject; skip marker checks.
     secret_link: bool = False
+    query: str = ""  # a query string (e.g. "export=csv"): for VARIANTS
+
+    def url(self, name: str, w: World) -> str:
+        return reverse(name, kwargs=self.kwargs(w)) + (f"?{self.query}" if self.query else "")
 
 
 def code_a(w: World) -> dict:
@@ -203,6 +209,24 @@ RULES: dict[str, Rule] = {
 }
 
 
+# More requests to a pattern than its rule's one: other parameter values and query strings that run
+# other code or answer other personas (an export's kinds and formats, the NKI pages' exports,
+# another kommun's public NKI page). They were the per-app access tables (issue 12).
+VARIANTS: dict[str, tuple[Rule, ...]] = {
+    "inquiries:export": (
+        Rule(ok=PORTAL, kwargs=lambda w: {"kind": "answers", "fmt": "xlsx"}),
+        Rule(ok=STAFF, kwargs=lambda w: {"kind": "inquiries", "fmt": "csv"}),
+        Rule(ok=STAFF, kwargs=lambda w: {"kind": "inquiries", "fmt": "xlsx"}),
+    ),
+    "nki:index": (Rule(ok=PORTAL, query="export=csv"),),
+    "nki:kommun": (
+        Rule(ok=PORTAL, kwargs=lambda w: {"code": w.kommun_b.code}),
+        Rule(ok=PORTAL, kwargs=lambda w: {"code": w.kommun_b.code}, query="export=xlsx"),
+    ),
+    "nki:area": (Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}, query="export=csv"),),
+}
+
+
 def url_patterns(patterns=None, namespace: str | None = None, prefix: str = ""):
     """(qualified name, route, URLPattern) for every pattern of the project."""
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -223,6 +247,11 @@ def project_patterns() -> list[tuple[str | None, str]]:
             seen.add((name, route))
             result.append((name, route))
     return result
+
+
+def crawl() -> list[tuple[str, Rule]]:
+    """(URL name, rule) for every pattern's rule and its VARIANTS."""
+    return [(name, rule) for name, _route in project_patterns() for rule in (RULES[name], *VARIANTS.get(name, ()))]
 
 
 @pytest.fixture
@@ -277,6 +306,16 @@ def world(kommun_a, kommun_b, staff) -> World:
     return w
 
 
+@pytest.fixture
+def nki_results(kommun_a, kommun_b, kommun_outside) -> None:
+    """Public NKI results of A, B and the non-member, so the NKI pages and their exports have rows."""
+    totalt, bygglov = ServiceArea.objects.get(code="totalt"), ServiceArea.objects.get(code="bygglov")
+    for kommun, nki in ((kommun_a, "74.0"), (kommun_b, "71.0"), (kommun_outside, "80.0")):
+        for year in (2022, 2023):
+            NkiResult.objects.create(kommun=kommun, year=year, area=totalt, nki=Decimal(nki), answers=120)
+        NkiResult.objects.create(kommun=kommun, year=2023, area=bygglov, nki=Decimal(nki) - 10, answers=30)
+
+
 def expected_status(rule: Rule, persona: str) -> int | str:
     if persona in rule.per_persona:
         return rule.per_persona[persona]
@@ -300,7 +339,7 @@ def body_of(response) -> str:
 def test_every_url_pattern_has_a_rule():
     missing = [f"{name or '(unnamed)'}  {route}" for name, route in project_patterns() if name not in RULES]
     assert missing == [], "URL patterns without an access rule in tests/test_access_crawler.py"
-    stale = set(RULES) - {name for name, _route in project_patterns()}
+    stale = (set(RULES) | set(VARIANTS)) - {name for name, _route in project_patterns()}
     assert stale == set(), "rules for URL names that no longer exist"
 
 
@@ -327,13 +366,13 @@ def test_a_new_pattern_without_a_rule_is_caught(settings):
         clear_url_caches()
 
 
-def test_crawl_every_url_as_every_persona(world, personas):
+def test_crawl_every_url_as_every_persona(world, personas, nki_results):
     clients = {persona: client_for(personas[persona]) for persona in PERSONAS}
     failures = []
     seen_by_staff: set[str] = set()
-    for name, _route in project_patterns():
-        rule = RULES[name]
-        url = reverse(name, kwargs=rule.kwargs(world))
+    for name, rule in crawl():
+        url = rule.url(name, world)
+        label = name if rule is RULES[name] else f"{name} {url}"
         for persona in PERSONAS:
             client = clients[persona] if rule.method == "GET" or persona != "anonymous" else Client()
             if name == "logout":
@@ -348,7 +387,7 @@ def test_crawl_every_url_as_every_persona(world, personas):
             else:
                 good = status == expected
             if not good:
-                failures.append(f"{name} as {persona}: got {status}, expected {expected}")
+                failures.append(f"{label} as {persona}: got {status}, expected {expected}")
                 continue
             body = body_of(response)
             if persona == "staff":
@@ -356,11 +395,11 @@ def test_crawl_every_url_as_every_persona(world, personas):
             if persona not in A_ENTITLED and not rule.secret_link:
                 leaked = [key for key, marker in MARKERS.items() if marker in body]
                 if leaked:
-                    failures.append(f"{name} as {persona}: leaks {leaked}")
+                    failures.append(f"{label} as {persona}: leaks {leaked}")
             if persona == "user_a":
                 leaked = [marker for marker in HIDDEN_FROM_A if marker in body]
                 if leaked:
-                    failures.append(f"{name} as user_a: shows {leaked}")
+                    failures.append(f"{label} as user_a: shows {leaked}")
     assert failures == [], "\n".join(failures)
     # The markers are planted where pages really show them: staff saw every one somewhere.
     assert seen_by_staff == set(MARKERS)

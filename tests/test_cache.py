@@ -27,11 +27,9 @@ from nki.models import NkiResult, ServiceArea
 from overview.maturity.services import assessment_submit
 from overview.models import Track
 from tests.conftest import client_for
-from tests.factories import ContactFactory, UserFactory
-from tests.inquiries.factories import InquiryFactory, SiteFactory
+from tests.factories import ContactFactory, DialogEntryFactory, InquiryFactory, SiteFactory, UserFactory
 from tests.nki.conftest import csv_bytes, make_results
 from tests.overview.conftest import answer_set
-from tests.overview.factories import DialogEntryFactory
 from tests.overview.inquiry_data import dispatch
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,7 @@ from members.models import Contact, KommunProfile
 from nki.models import NkiImport, NkiResult
 from overview.models import Level, MaturityAssessment, Track
 
-from ..factories import ContactFactory
-from ..inquiries.factories import InquiryFactory, SiteFactory
+from ..factories import ContactFactory, InquiryFactory, SiteFactory
 from ..inquiries.helpers import PDF
 from ..nki.conftest import xlsx_bytes
 

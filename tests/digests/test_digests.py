@@ -19,8 +19,7 @@ from members.models import Kommun, User
 from nki.models import NkiImport, NkiResult, ServiceArea
 from outbox.models import Message, Unsubscribe
 
-from ..factories import UserFactory
-from ..inquiries.factories import SiteFactory
+from ..factories import SiteFactory, UserFactory
 from ..overview.inquiry_data import dispatch, established
 from .conftest import full_contacts
 

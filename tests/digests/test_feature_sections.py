@@ -12,9 +12,7 @@ from digests.constants import DEADLINE_DAILY, KOMMUN_WEEKLY, MEMBER_QUARTERLY, S
 from inquiries.models import Answer, Dispatch
 from members.models import Contact, Kommun, Site, User
 from outbox.models import Message
-from tests.factories import ContactFactory, UserFactory
-from tests.inquiries.factories import SiteFactory
-from tests.overview.factories import DialogEntryFactory
+from tests.factories import ContactFactory, DialogEntryFactory, SiteFactory, UserFactory
 from tests.overview.inquiry_data import dispatch, established, moment
 
 from .conftest import full_contacts

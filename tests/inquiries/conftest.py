@@ -6,8 +6,7 @@ from inquiries import services
 from inquiries.models import Inquiry
 from members.models import Contact
 
-from ..factories import ContactFactory
-from .factories import InquiryFactory, SiteFactory
+from ..factories import ContactFactory, InquiryFactory, SiteFactory
 
 # The investor's name is confidential: it must appear in no kommun page before release.
 INVESTOR = "Nordlys Battery Holdings AB"

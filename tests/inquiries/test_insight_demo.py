@@ -11,7 +11,7 @@ from inquiries.models import Answer, Dispatch, Inquiry
 from members import demo as members_demo
 
 from ..conftest import client_for
-from .factories import InquiryFactory
+from ..factories import InquiryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from inquiries.models import Answer, Dispatch
 from members.models import Kommun, KommunProfile, Sector, Site
 
 from ..conftest import client_for
-from .factories import InquiryFactory, SiteFactory
+from ..factories import InquiryFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""NKI pages through real views: access per persona, what each page says, exports, languages."""
+"""NKI pages through real views: what each page says, exports, languages (access per persona and
+export: tests/test_access_crawler.py)."""
 
 import io
 import re
@@ -17,9 +18,6 @@ from tests.factories import ContactFactory
 from .conftest import make_results
 
 pytestmark = pytest.mark.django_db
-
-LOGIN = "/konto/login/"
-PORTAL_USERS = {"staff", "admin", "user_a", "user_b", "user_outside"}
 
 
 def add(code, year, area_code, nki, answers=None, **extra) -> NkiResult:
@@ -47,32 +45,6 @@ def results(db):
     add("0120", 2023, "bygglov", 66.0, 40)
     add("2584", 2023, "totalt", 80.0, 60)
     add("2584", 2023, "bygglov", 58.0, 25)
-
-
-def urls():
-    return {
-        "overview": (reverse("nki:index"), PORTAL_USERS),
-        "overview_csv": (reverse("nki:index") + "?export=csv", PORTAL_USERS),
-        "kommun_a": (reverse("nki:kommun", args=["0482"]), PORTAL_USERS),
-        "kommun_b": (reverse("nki:kommun", args=["0120"]), PORTAL_USERS),
-        "kommun_b_xlsx": (reverse("nki:kommun", args=["0120"]) + "?export=xlsx", PORTAL_USERS),
-        "area": (reverse("nki:area", args=["bygglov"]), PORTAL_USERS),
-        "area_csv": (reverse("nki:area", args=["bygglov"]) + "?export=csv", PORTAL_USERS),
-        "import": (reverse("nki:import"), {"staff", "admin"}),
-    }
-
-
-def test_every_nki_url_for_every_persona(personas, results):
-    # NKI results are public: every portal user sees every kommun's; importing is staff only.
-    for name, (url, allowed) in urls().items():
-        for persona, user in personas.items():
-            response = client_for(user).get(url)
-            if persona == "anonymous":
-                assert response.status_code == 302 and response["Location"].startswith(LOGIN), (name, persona)
-            elif persona in allowed:
-                assert response.status_code == 200, (name, persona, response.status_code)
-            else:
-                assert response.status_code == 404, (name, persona, response.status_code)
 
 
 def test_unknown_kommun_or_area_is_404(staff):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from inquiries.models import Answer, Dispatch, Inquiry, Outcome
-from tests.inquiries.factories import InquiryFactory
+from tests.factories import InquiryFactory
 
 
 def moment(day: datetime.date, hour: int = 10) -> datetime.datetime:

@@ -10,9 +10,7 @@ from members.models import Contact, Kommun
 from overview.dialog import selectors
 from overview.models import DialogEntry, DialogKind, FollowUp
 from tests.conftest import client_for
-from tests.factories import ContactFactory
-
-from .factories import DialogEntryFactory, FollowUpFactory
+from tests.factories import ContactFactory, DialogEntryFactory, FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 

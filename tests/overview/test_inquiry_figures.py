@@ -18,10 +18,9 @@ from overview.models import MaturityCriterion, Track
 from overview.reports import region
 from overview.reports.periods import Period
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, KpiTargetFactory
 
 from .conftest import answer_set
-from .factories import KpiTargetFactory
 from .inquiry_data import dispatch, established
 from .test_overview_page import map_classes, parse_map
 

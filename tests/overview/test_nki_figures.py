@@ -15,7 +15,7 @@ from overview.maturity import evidence
 from overview.models import MaturityCriterion
 from tests.conftest import client_for
 
-from .factories import KpiTargetFactory
+from ..factories import KpiTargetFactory
 from .test_overview_page import map_classes, parse_map
 
 pytestmark = pytest.mark.django_db

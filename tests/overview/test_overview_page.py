@@ -14,10 +14,9 @@ from overview.map import shapes
 from overview.maturity.services import assessment_submit
 from overview.models import Level, Track
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, DialogEntryFactory, FollowUpFactory
 
 from .conftest import answer_set
-from .factories import DialogEntryFactory, FollowUpFactory
 
 pytestmark = pytest.mark.django_db
 

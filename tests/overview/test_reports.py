@@ -14,10 +14,9 @@ from overview.models import DialogKind, Level, MaturityAssessment, Track
 from overview.reports import periods as report_periods
 from overview.reports import region, value_report
 from tests.conftest import client_for
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, DialogEntryFactory, KpiTargetFactory
 
 from .conftest import answer_set
-from .factories import DialogEntryFactory, KpiTargetFactory
 
 pytestmark = pytest.mark.django_db
 
