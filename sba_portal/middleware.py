@@ -4,7 +4,6 @@ refused-access log line with its address."""
 from __future__ import annotations
 
 import logging
-
 import re
 
 from django.conf import settings

@@ -15,8 +15,7 @@ from inquiries.matching import MET, NEAR, NOT_MET, ProfileData, Requirements, Si
 from inquiries.models import Dispatch, Inquiry
 from members.models import Sector
 from tests.conftest import client_for
-
-from .factories import InquiryFactory, SiteFactory
+from tests.factories import InquiryFactory, SiteFactory
 
 # A throwaway requirement, registered only in these tests: planned jobs against a site's area.
 WORKFORCE = criteria.Criterion(
