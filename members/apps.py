@@ -10,3 +10,13 @@ class MembersConfig(AppConfig):
         from . import cache, signals  # noqa: F401  (signals: sign-in logging)
 
         cache.connect()  # every model's writes retire the cache topics it names (cache_topics)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from outbox import kinds
+
+        from .services import INVITATION_KIND, PASSWORD_RESET_KIND
+
+        # Account e-mail: asked for by the person (or staff), so never unsubscribable.
+        for code, label in ((INVITATION_KIND, _("Invitation")), (PASSWORD_RESET_KIND, _("Password reset"))):
+            kinds.register(kinds.Kind(code=code, label=label, audiences=frozenset(), optional=False, order=5))

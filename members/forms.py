@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import services
 from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
 
 
@@ -237,3 +241,19 @@ class PopulationImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".txt")):
             raise forms.ValidationError(_("Upload a CSV file (.csv)."))
         return upload
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its e-mail queued in the outbox (members.services): the request
+    never talks to SMTP, so an address that exists answers as fast as one that does not, and a
+    mail that cannot be delivered now is retried and logged, never dropped."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        services.password_reset_queue(
+            user=context["user"],
+            url=f"{settings.SITE_URL}{path}",
+            key=f"{context['uid']}:{uuid.uuid4().hex}",  # each request its own mail
+        )

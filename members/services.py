@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from outbox import services as outbox
 
 from .models import AgreementPeriod, Kommun, Lan, Membership, Population, User
 from .tokens import invitation_token
@@ -99,20 +99,41 @@ def invitation_url(user: User) -> str:
     return absolute_url(reverse("accept_invitation", args=[uid, token]))
 
 
+# Account e-mail goes through the outbox like every other mail: written in the request's
+# transaction, delivered by the worker, retried, logged; a request never waits on SMTP.
+INVITATION_KIND = "account_invitation"
+PASSWORD_RESET_KIND = "account_password_reset"  # noqa: S105 - an e-mail kind, not a password
+
+
 def _send_invitation(user: User) -> None:
-    with translation.override(user.language):
-        context = {
+    """Queue the invitation (one per invitation: the key holds its time, so a re-invite is new)."""
+    outbox.queue_email(
+        kind=INVITATION_KIND,
+        key=f"invitation:{user.pk}:{user.invited_at.isoformat()}",
+        to=user.email,
+        template="members/email/invitation",
+        context={
             "user": user,
             "url": invitation_url(user),
             "days": settings.INVITATION_TIMEOUT.days,
             "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("members/email/invitation_subject.txt", context).strip()
-        text = render_to_string("members/email/invitation.txt", context)
-        html = render_to_string("members/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+        },
+        language=user.language,
+        user=user,
+    )
+
+
+def password_reset_queue(*, user: User, url: str, key: str) -> None:
+    """Queue a password reset link for `user` (members.forms.OutboxPasswordResetForm)."""
+    outbox.queue_email(
+        kind=PASSWORD_RESET_KIND,
+        key=f"password-reset:{key}",
+        to=user.email,
+        template="members/email/password_reset",
+        context={"user": user, "url": url},
+        language=user.language,
+        user=user,
+    )
 
 
 @transaction.atomic
@@ -144,7 +165,7 @@ def user_invite(
     )
     user.set_unusable_password()
     user.save()
-    transaction.on_commit(lambda: _send_invitation(user))
+    _send_invitation(user)  # delivered after commit: a rolled-back invitation sends nothing
     return user
 
 
@@ -154,7 +175,7 @@ def user_reinvite(*, user: User, invited_by: User) -> None:
     user.invited_at = timezone.now()
     user.invited_by = invited_by
     user.save(update_fields=["invited_at", "invited_by"])
-    transaction.on_commit(lambda: _send_invitation(user))
+    _send_invitation(user)
 
 
 def user_set_active(*, user: User, active: bool) -> None:

@@ -24,6 +24,7 @@ from .forms import (
     InviteUserForm,
     LanguageForm,
     MembershipForm,
+    OutboxPasswordResetForm,
     PopulationForm,
     PopulationImportForm,
 )
@@ -33,6 +34,8 @@ from .tokens import invitation_token
 
 
 class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+
     """Django's password reset, limited per address and per e-mail so nobody floods an inbox.
 
     Over the per-e-mail limit the page looks the same as always (nothing is revealed) but no

@@ -155,10 +155,15 @@ def test_staff_cannot_deactivate_themselves(staff):
     assert staff.is_active
 
 
-def test_password_reset_by_email(client, user_a):
-    response = client.post(reverse("password_reset"), {"email": user_a.email})
+def test_password_reset_by_email(client, user_a, django_capture_on_commit_callbacks):
+    from outbox.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": user_a.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    # Through the outbox like every mail: logged, retried, never sent inside the request.
+    assert Message.objects.get(kind="account_password_reset").to == user_a.email
     link = re.search(r"https?://\S+/konto/reset/\S+/", mail.outbox[0].body).group(0)
     path = "/" + link.split("/", 3)[3]
     response = client.get(path, follow=True)
@@ -215,11 +220,14 @@ def test_session_ends_after_inactivity(user_a, settings):
     assert client.get(reverse("members:my_kommun")).status_code == 302
 
 
-def test_password_reset_is_rate_limited_per_email_and_per_address(client, user_a, settings):
+def test_password_reset_is_rate_limited_per_email_and_per_address(
+    client, user_a, settings, django_capture_on_commit_callbacks
+):
     settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 2
     settings.PASSWORD_RESET_LIMIT_PER_IP = 4
     for _ in range(4):
-        response = client.post(reverse("password_reset"), {"email": user_a.email}, REMOTE_ADDR="10.1.1.1")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("password_reset"), {"email": user_a.email}, REMOTE_ADDR="10.1.1.1")
         assert response.status_code == 302  # the same answer every time: nothing is revealed
     assert len(mail.outbox) == 2
     response = client.post(reverse("password_reset"), {"email": "other@x.example"}, REMOTE_ADDR="10.1.1.1")
@@ -316,3 +324,19 @@ def test_behind_the_proxy_a_spoofed_header_neither_bypasses_nor_spreads_the_lock
         reverse("login"), {"username": user_a.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="81.2.69.10"
     )
     assert ok.status_code == 302
+
+
+def test_reset_and_invitation_survive_an_smtp_outage(client, user_a, staff, kommun_a, settings):
+    """With SMTP down the request still answers, and the mail waits in the outbox to be retried."""
+    from members import services
+    from outbox.models import Message
+
+    settings.EMAIL_BACKEND = "tests.outbox.backends.FailingBackend"
+    response = client.post(reverse("password_reset"), {"email": user_a.email})
+    assert response.status_code == 302
+    invited = services.user_invite(invited_by=staff, email="ny@flen.example", role="kommun", kommun=kommun_a)
+    assert set(Message.objects.values_list("kind", "to")) == {
+        ("account_password_reset", user_a.email),
+        ("account_invitation", invited.email),
+    }
+    assert all(m.sent_at is None for m in Message.objects.all())
