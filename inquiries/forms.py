@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.concurrency import StaleEditMixin
 from members.forms import DateInput
 from members.models import Contact, Kommun, Sector, Site, User
 
@@ -19,7 +20,7 @@ from .models import Answer, Inquiry, Outcome
 from .uploads import check_upload
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Inquiry
         fields = [
@@ -141,7 +142,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StaleEditMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Your answer"), choices=Answer.Decision.choices, widget=forms.RadioSelect)
     offer = forms.CharField(
         label=_("Your offer"),
@@ -163,7 +164,10 @@ class AnswerForm(forms.Form):
     )
     decline_text = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, kommun: Kommun, **kwargs) -> None:
+    VERSIONED_FIELDS = ["decision", "offer", "proposed_sites", "contact", "decline_reason", "decline_text"]
+
+    def __init__(self, *args, kommun: Kommun, answer: Answer | None = None, **kwargs) -> None:
+        self.versioned = (answer, self.VERSIONED_FIELDS) if answer is not None else (None, [])
         super().__init__(*args, **kwargs)
         self.fields["proposed_sites"].queryset = Site.objects.filter(kommun=kommun).order_by("name")
         self.fields["contact"].queryset = Contact.objects.filter(kommun=kommun).order_by("name")
@@ -219,7 +223,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Inquiry.Status.choices)
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["decision", "kommun", "lost_to", "jobs", "investment_msek", "decided_on", "notes"]

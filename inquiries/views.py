@@ -269,7 +269,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "decline_reason": answer.decline_reason,
                 "decline_text": answer.decline_text,
             }
-        form = AnswerForm(request.POST or None, request.FILES or None, kommun=dispatch.kommun, initial=initial)
+        form = AnswerForm(
+            request.POST or None, request.FILES or None, kommun=dispatch.kommun, answer=answer, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

@@ -12,6 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
+from .concurrency import StaleEditMixin
 from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
 
 
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "role", "email", "phone", "is_primary", "notes"]

@@ -9,11 +9,12 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import StaleEditMixin
 from .forms import DateInput
 from .models import Kommun, KommunProfile, Sector, Site
 
 
-class KommunProfileForm(forms.ModelForm):
+class KommunProfileForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = KommunProfile
         fields = ["wanted_sectors", "strong_sectors", "appetite", "notes"]
@@ -32,7 +33,7 @@ class KommunProfileForm(forms.ModelForm):
         self.fields["strong_sectors"].queryset = sectors
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(StaleEditMixin, forms.ModelForm):
     class Meta:
         model = Site
         fields = [

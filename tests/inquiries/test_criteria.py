@@ -107,11 +107,14 @@ def test_an_old_snapshot_still_reads():
         assert [r.reason for r in ratings] == ["Logistics is one of the kommun's sectors", "Needs 20 ha — N has 30 ha"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db
 def test_the_migration_rewrites_stored_snapshots(kommun_a, staff):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    """The data migration's function on a snapshot as the old code stored it (RunPython, no DDL)."""
+    import importlib
 
+    from django.apps import apps
+
+    migration = importlib.import_module("inquiries.migrations.0004_snapshots_without_names_or_exponents")
     sector = Sector.objects.create(code="test-life", name_sv="Life science", name_en="Life science")
     inquiry = InquiryFactory(sector=sector, status=Inquiry.Status.SENT, answer_deadline=timezone.localdate())
     dispatch = Dispatch.objects.create(
@@ -126,10 +129,7 @@ def test_the_migration_rewrites_stored_snapshots(kommun_a, staff):
             ],
         },
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate([("inquiries", "0003_reopened_dispatch_index")])
-    executor.loader.build_graph()
-    executor.migrate([("inquiries", "0004_snapshots_without_names_or_exponents")])
+    migration.forwards(apps, None)
     dispatch.refresh_from_db()
     params = [r["params"] for r in dispatch.match_snapshot["ratings"]]
     assert params == [{"sector_id": sector.pk}, {"need": "50", "have": "60", "site": "N"}]
