@@ -23,8 +23,7 @@ from nki import services as nki_services
 from nki.models import NkiImport, NkiResult, ServiceArea
 
 from .conftest import client_for
-from .factories import ContactFactory
-from .inquiries.factories import InquiryFactory
+from .factories import ContactFactory, InquiryFactory
 
 pytestmark = pytest.mark.django_db
 
