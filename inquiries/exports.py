@@ -1,31 +1,13 @@
 """CSV and Excel exports of inquiries and answers. Rows come from the same selectors as the pages,
 so an export never shows more than the user may see: staff everything, a kommun user only its own
-dispatches and answers (and the investor only where it has been released to them)."""
+dispatches and answers (and the investor only where it has been released to them). The file itself
+is written by members.tabular, as every export in the portal."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from . import selectors
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value) -> object:
-    """Spreadsheet programs run cells that start like a formula; neutralise them (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
 
 
 def inquiry_rows(*, user) -> tuple[list[str], list[list]]:
@@ -132,32 +114,3 @@ def answer_rows(*, user) -> tuple[list[str], list[list]]:
             ]
         )
     return header, rows
-
-
-def respond(*, header: list[str], rows: list[list], fmt: str, filename: str) -> HttpResponse:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        # A BOM so Excel opens the UTF-8 file with å, ä, ö intact; semicolons as Swedish Excel expects.
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_safe(v) for v in row])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = filename[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

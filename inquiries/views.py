@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members import access, cache
+from members import access, cache, tabular
 from members.cache import Topic
 
 from . import constants, exports, matching, selectors, services
@@ -371,7 +371,7 @@ def insight(request: HttpRequest) -> HttpResponse:
 
 @access.portal_user_required
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in tabular.FORMATS:
         raise Http404
     if kind == "inquiries":
         if not access.is_staff(request.user):
@@ -383,4 +383,4 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         filename = "svar"
     else:
         raise Http404
-    return exports.respond(header=header, rows=rows, fmt=fmt, filename=filename)
+    return tabular.table_response(fmt, f"{filename}-{timezone.localdate().isoformat()}", header, rows)

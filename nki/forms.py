@@ -3,6 +3,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from members import tabular
+
+from . import constants
 from .models import ServiceArea
 
 
@@ -31,3 +34,65 @@ class UploadForm(forms.Form):
                 % {"size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
             )
         return upload
+
+
+SCOPES = ("members", "non_members", "all")
+
+
+class QueryValue(forms.Field):
+    """A query-string value as the text given ('' if absent), with no validation of its own: the
+    form's clean_<name> turns it into a value or the default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> str:
+        return "" if value is None else str(value)
+
+
+class NkiQuery(forms.Form):
+    """The query string of the NKI pages. Never invalid: a missing or bad value is its default
+    (no year: the latest; an unknown scope: SBA's members; an unknown size group or export format:
+    none), so any link or hand-edited address shows a page rather than an error."""
+
+    year = QueryValue()
+    scope = QueryValue()
+    lan = QueryValue()
+    size = QueryValue()
+    sort = QueryValue()
+    export = QueryValue()
+    table = QueryValue()
+
+    def clean_year(self) -> int | None:
+        try:
+            return int(self.cleaned_data["year"])
+        except ValueError:
+            return None
+
+    def clean_scope(self) -> str:
+        scope = self.cleaned_data["scope"]
+        return scope if scope in SCOPES else "members"
+
+    def clean_lan(self) -> str:
+        return self.cleaned_data["lan"][:2]
+
+    def clean_size(self) -> str:
+        size = self.cleaned_data["size"]
+        return size if size in {g.code for g in constants.SIZE_GROUPS} else ""
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"][:40] or "name"
+
+    def clean_export(self) -> str:
+        export = self.cleaned_data["export"]
+        return export if export in tabular.FORMATS else ""
+
+    @property
+    def values(self) -> dict:
+        """Every parameter cleaned (the form is always valid)."""
+        self.is_valid()
+        return self.cleaned_data
+
+    def overview_params(self) -> dict:
+        """The parameters of selectors.overview."""
+        return {name: self.values[name] for name in ("year", "scope", "lan", "size", "sort")}

@@ -98,41 +98,71 @@ def nki_import(
     Importing the same file again changes nothing and records no import.
     """
     report = ImportReport(file_name=file_name, file_hash=file_hash(content), dry_run=dry_run)
+    parsed = _parse(report, content, file_name, area_code=area_code, year=year)
+    if parsed is None:
+        return report
+    plan = _plan(report, parsed, existing=_stored_results(parsed), dry_run=dry_run)
+    if dry_run or not report.changed:
+        return report
+    _store(report, parsed, plan, user=user)
+    return report
+
+
+@dataclass
+class _Plan:
+    """The writes an import needs: rows to insert, rows to update and the fields that change."""
+
+    to_create: list[dict] = field(default_factory=list)
+    to_update: list[dict] = field(default_factory=list)
+    update_fields: set[str] = field(default_factory=set)
+
+
+def _parse(report: ImportReport, content: bytes, file_name: str, **choices) -> importers.Parsed | None:
+    """The file's values, recorded in the report; None (the problems in the report) if any is bad."""
     try:
-        parsed = importers.parse(content, file_name, area_code=area_code, year=year)
+        parsed = importers.parse(content, file_name, **choices)
     except importers.UploadRefused as refused:
         report.problems = [Problem(None, "", str(refused))]
-        return report
+        return None
     report.kind, report.layout, report.skipped = parsed.kind, parsed.layout, parsed.skipped
     report.problems, report.warnings, report.total = parsed.problems, parsed.warnings, len(parsed.values)
     if parsed.problems:
-        return report
+        return None
     if not parsed.values:
         report.problems = [Problem(None, "", _("The file holds no NKI values."))]
-        return report
+        return None
+    return parsed
 
-    # Stored values as plain rows, not model objects: a national file meets ~23 000 of them.
-    columns = ["pk", "kommun_id", "year", "area_id", *importers.VALUE_FIELDS, "source", "nki_import_id"]
-    existing = {
-        (row[1], row[2], row[3]): dict(zip(columns, row, strict=True))
+
+RESULT_COLUMNS = ["pk", "kommun_id", "year", "area_id", *importers.VALUE_FIELDS, "source", "nki_import_id"]
+
+
+def _stored_results(parsed: importers.Parsed) -> dict[tuple[int, int, int], dict]:
+    """The stored results the file may touch, by (kommun, year, area), as plain rows rather than
+    model objects: a national file meets ~23 000 of them."""
+    return {
+        (row[1], row[2], row[3]): dict(zip(RESULT_COLUMNS, row, strict=True))
         for row in NkiResult.objects.filter(
             kommun_id__in={v.kommun.pk for v in parsed.values},
             year__in={v.year for v in parsed.values},
             area_id__in={v.area.pk for v in parsed.values},
         )
         .order_by()
-        .values_list(*columns)
+        .values_list(*RESULT_COLUMNS)
     }
+
+
+def _plan(report: ImportReport, parsed: importers.Parsed, *, existing: dict, dry_run: bool) -> _Plan:
+    """Compare each value with what is stored: counted (and previewed) as created, updated or
+    unchanged; the writes collected (none to create on a dry run)."""
+    plan = _Plan()
     source = SOURCE_OF_KIND.get(parsed.kind, Source.MANUAL)
     blank = dict.fromkeys(importers.VALUE_FIELDS)
-    to_create: list[dict] = []
-    to_update: list[dict] = []
-    update_fields: set[str] = set()
     for value in parsed.values:
         stored = existing.get(value.key)
         if stored is None:
             if not dry_run:
-                to_create.append(
+                plan.to_create.append(
                     {
                         **blank,
                         "kommun_id": value.kommun.pk,
@@ -144,15 +174,13 @@ def nki_import(
                 )
             report.created += 1
             status = "created"
+        elif changed := [name for name, new in value.values.items() if stored[name] != new]:
+            plan.to_update.append({**stored, **{name: value.values[name] for name in changed}, "source": source})
+            plan.update_fields.update(changed)
+            report.updated += 1
+            status = "updated"
         else:
-            changed = [name for name, new in value.values.items() if stored[name] != new]
-            if changed:
-                to_update.append({**stored, **{name: value.values[name] for name in changed}, "source": source})
-                update_fields.update(changed)
-                report.updated += 1
-                status = "updated"
-            else:
-                status = "unchanged"
+            status = "unchanged"
         if len(report.preview) < constants.IMPORT_PREVIEW_ROWS:
             report.preview.append(
                 PreviewRow(
@@ -160,9 +188,13 @@ def nki_import(
                 )
             )
     report.unchanged = len(parsed.values) - report.created - report.updated
-    if dry_run or not report.changed:
-        return report
+    return plan
 
+
+def _store(report: ImportReport, parsed: importers.Parsed, plan: _Plan, *, user) -> None:
+    """Write the plan in one transaction with an NkiImport record; a clash with another import
+    at the same time stores nothing and is reported as a problem."""
+    file_name = report.file_name
     try:
         with transaction.atomic():
             record = NkiImport.objects.create(
@@ -175,23 +207,22 @@ def nki_import(
                 updated=report.updated,
                 unchanged=report.unchanged,
             )
-            for result in (*to_create, *to_update):
+            for result in (*plan.to_create, *plan.to_update):
                 result["nki_import_id"] = record.pk
             with cache.retiring(Topic.NKI):  # raw SQL below the model signals
                 _write_results(
                     record=record,
-                    to_create=to_create,
-                    to_update=to_update,
-                    update_fields=sorted(update_fields | {"source", "nki_import"}),
+                    to_create=plan.to_create,
+                    to_update=plan.to_update,
+                    update_fields=sorted(plan.update_fields | {"source", "nki_import"}),
                     reason=f"NKI import {record.pk}: {file_name[:80]}",
                 )
     except IntegrityError:
         report.problems = [Problem(None, "", _("Another import changed the same results at the same time. Try again."))]
         report.created = report.updated = report.unchanged = 0
-        return report
+        return
     report.import_id = record.pk
     report.dry_run = False
-    return report
 
 
 def _write_results(
