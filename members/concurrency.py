@@ -67,6 +67,7 @@ class StaleEditMixin(forms.Form):
 
     def clean(self):
         data = super().clean()
+        data.pop("version", None)  # the check's own field is nobody's data
         if self._current is None or not self.is_bound:
             return data
         submitted = self.data.get(self.add_prefix("version")) or ""
