@@ -92,6 +92,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 conn._test_serialized_contents = conn.creation.serialize_db_to_string()
 
 
+def _reload_register_after_flush() -> None:
+    """A transactional test empties every table when it ends. Tests run in parallel (xdist) in no
+    fixed order, so the next test on the same worker may be an ordinary one expecting the seeded
+    data and the kommun register of the session: put them back right after the flush."""
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+    if getattr(flush, "_reloads_register", False):
+        return
+
+    def _fixture_teardown(self):
+        from django.db import connections
+
+        flush(self)
+        # What serialized_rollback restores at a test's start (the seeded data and the register,
+        # serialized in django_db_setup), restored at its end as well.
+        for alias in self._databases_names(include_mirrors=False):
+            connection = connections[alias]
+            if getattr(connection, "_test_serialized_contents", None):
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+    _fixture_teardown._reloads_register = True
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+_reload_register_after_flush()
+
+
 @pytest.fixture(autouse=True)
 def _no_n_plus_one():
     """django-zeal around every test: any N+1 query (a lazy load repeated per row) raises."""
