@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,32 +42,65 @@ def index(request: HttpRequest) -> HttpResponse:
     return inbox(request)
 
 
+INQUIRY_LIST_PARAMETERS = {"q", "status", "sector", "responsible", "sort", "page"}
+
+
 def inquiry_list(request: HttpRequest) -> HttpResponse:
-    inquiry_filter = InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
-    queryset = inquiry_filter.qs
-    if not queryset.ordered:  # no sort asked for, or one the filter refused
-        queryset = queryset.order_by("-created_at", "-pk")
+    inquiry_filter = SimpleLazyObject(
+        lambda: InquiryFilter(request.GET, queryset=selectors.inquiry_list(user=request.user))
+    )
+
+    def page():
+        queryset = inquiry_filter.qs
+        if not queryset.ordered:  # no sort asked for, or one the filter refused
+            queryset = queryset.order_by("-created_at", "-pk")
+        return Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page"))
+
+    # Cached (members/cache.py): uncached, the list misses p95 150 ms at ten concurrent users
+    # (docs/PERFORMANCE.md). The same for all staff and filters; built only on a miss.
     return render(
         request,
         "inquiries/inquiry_list.html",
         {
             "filter": inquiry_filter,
-            "page": Paginator(queryset, constants.PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": SimpleLazyObject(page),
             "today": timezone.localdate(),
+            **cache.fragment(
+                "inquiry-list",
+                request.GET.urlencode(),
+                topics=(Topic.INQUIRIES, Topic.PROFILES, Topic.USERS),
+                by_date=True,
+                cacheable=set(request.GET) <= INQUIRY_LIST_PARAMETERS,
+            ),
         },
     )
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    groups = selectors.inbox(user=request.user)
-    closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE)
+    kommun = request.user.kommun
+
+    def build() -> dict:
+        groups = selectors.inbox(user=request.user)
+        closed = Paginator(groups.pop("closed"), constants.INBOX_CLOSED_PAGE_SIZE)
+        return {**groups, "page": closed.get_page(request.GET.get("page"))}
+
+    # Cached per kommun (no forms inside): the same for every user of the kommun until an
+    # inquiry write (or midnight: days left).
     return render(
         request,
         "inquiries/inbox.html",
         {
-            "inbox": {**groups, "page": closed.get_page(request.GET.get("page"))},
-            "kommun": request.user.kommun,
+            "inbox": SimpleLazyObject(build),
+            "kommun": kommun,
             "soon": constants.DEADLINE_SOON_DAYS,
+            **cache.fragment(
+                "inbox",
+                kommun.pk,
+                request.GET.urlencode(),
+                topics=(Topic.INQUIRIES, Topic.PROFILES),
+                by_date=True,
+                cacheable=set(request.GET) <= {"page"},
+            ),
         },
     )
 
