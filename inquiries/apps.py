@@ -8,6 +8,7 @@ class InquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from members import panels
+        from members.cache import Topic
 
         from .panel import open_dispatches_panel
 
@@ -17,6 +18,7 @@ class InquiriesConfig(AppConfig):
                 key="inquiries_open",
                 template="inquiries/includes/open_dispatches_panel.html",
                 context=open_dispatches_panel,
+                topics=(Topic.INQUIRIES,),
                 order=10,
             )
         )

@@ -4,7 +4,9 @@ members/ may not import inquiries/ or nki/, yet the kommun page should show the 
 sites, inquiries and NKI. Those apps register a panel here in their AppConfig.ready(); the kommun
 page renders every registered panel in order. A panel is called with the request and the kommun
 (already access-checked) and returns the context for its template, or None to show nothing; it
-must use a fixed number of queries.
+must use a fixed number of queries, and name the cache topics it reads: the kommun page caches
+the panels per kommun and role until one of those is written (members/cache.py). A panel holds no
+form with a CSRF token.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from .cache import Topic
 from .models import Kommun
 
 
@@ -22,6 +25,7 @@ class Panel:
     key: str
     template: str
     context: Callable[[HttpRequest, Kommun], dict | None]
+    topics: tuple[Topic, ...]  # what context() reads (required: a cached panel must say)
     order: int = 100
 
 
@@ -40,3 +44,8 @@ def render_context(request: HttpRequest, kommun: Kommun) -> list[tuple[str, dict
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+def topics() -> tuple[Topic, ...]:
+    """Every topic the registered panels read."""
+    return tuple(sorted({topic for panel in _panels.values() for topic in panel.topics}))

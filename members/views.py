@@ -112,7 +112,11 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
             "kommun": kommun,
             "can_edit": access.can_edit_kommun(request.user, kommun),
             "is_my_kommun": is_my_kommun,
-            "panels": panels.render_context(request, kommun),
+            # The panels (no forms) cached per kommun and role until a write to what they read.
+            "panels": SimpleLazyObject(lambda: panels.render_context(request, kommun)),
+            "panels_fragment": cache.fragment(
+                "kommun-panels", kommun.pk, access.is_staff(request.user), topics=panels.topics(), by_date=True
+            ),
             # Contacts, memberships and populations (links, no forms) cached per kommun and what
             # the reader may do; the profile with its re-confirm buttons renders live.
             "sections": SimpleLazyObject(lambda: selectors.kommun_sections(kommun)),

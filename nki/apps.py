@@ -8,6 +8,7 @@ class NkiConfig(AppConfig):
 
     def ready(self) -> None:
         from members import panels
+        from members.cache import Topic
 
         from . import selectors
 
@@ -17,6 +18,7 @@ class NkiConfig(AppConfig):
                 key="nki",
                 template="nki/panel.html",
                 context=lambda request, kommun: selectors.kommun_panel(kommun=kommun),
+                topics=(Topic.NKI, Topic.REGISTER),
                 order=30,
             )
         )

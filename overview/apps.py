@@ -14,12 +14,17 @@ class OverviewConfig(AppConfig):
 
     def ready(self) -> None:
         from members import panels
+        from members.cache import Topic
 
         from . import selectors
 
         # members/ may not import the overview, yet a kommun's page shows its maturity and last meeting.
         panels.register(
             panels.Panel(
-                "overview_maturity", "overview/includes/kommun_panel.html", selectors.kommun_panel_for, order=50
+                "overview_maturity",
+                "overview/includes/kommun_panel.html",
+                selectors.kommun_panel_for,
+                topics=(Topic.MATURITY, Topic.DIALOG, Topic.USERS),
+                order=50,
             )
         )
