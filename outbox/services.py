@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history
@@ -133,15 +134,22 @@ def message_key(*, kind: str, to: str, key: str) -> str:
     return f"{kind}:{to.strip().lower()}:{key}"[:255]
 
 
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "<Bygg & Co>" stays as written, not "&lt;Bygg
+    &amp; Co&gt;". Plain text runs nothing, and the subject is folded to one line (no header
+    injection); the HTML part stays escaped."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_email(*, kind: str, to: str, template: str, context: dict, language: str, user=None) -> tuple[str, str, str]:
     """(subject, text, html) in `language`, with the footer (unsubscribe and settings links)."""
     footer_context = _footer_context(kind=kind, to=to.strip(), user=user)
     context = {"site_url": settings.SITE_URL, "recipient": user, **footer_context, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context).rstrip() + "\n"
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        text = _render_text(f"{template}.txt", context).rstrip() + "\n"
         html = render_to_string(f"{template}.html", context)
-        text += render_to_string("outbox/email/footer.txt", footer_context)
+        text += _render_text("outbox/email/footer.txt", footer_context)
         html = _with_html_footer(html, render_to_string("outbox/email/footer.html", footer_context))
     return subject, text, html
 

@@ -149,3 +149,15 @@ def test_unsubscribe_token_round_trip_and_tampering():
     assert services.unsubscribe_token_read(token) == ("kso@flen.example", "member_quarterly")
     assert services.unsubscribe_token_read(token[:-2] + "xx") is None
     assert services.unsubscribe_token_read("not-a-token") is None
+
+
+def test_plain_text_and_subject_are_not_html_escaped_but_the_html_part_is(tmp_path, settings):
+    from outbox.services import render_email
+
+    name = "Bygg & Co <AB> 'Norr'"
+    subject, text, html = render_email(
+        kind="test", to="a@x.example", template="testmail/escape", context={"name": name}, language="sv"
+    )
+    assert subject == f"Hej {name}"
+    assert f"Hej {name}" in text and "&lt;" not in text and "&#x27;" not in text
+    assert "Bygg &amp; Co &lt;AB&gt;" in html
