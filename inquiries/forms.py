@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.concurrency import StaleEditMixin
 from members.forms import DateInput
-from members.models import Contact, Kommun, Sector, Site, User
+from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Sector, Site, User
 
 from . import constants, criteria
 from .models import Answer, Inquiry, Outcome
@@ -148,6 +148,7 @@ class AnswerForm(StaleEditMixin, forms.Form):
         label=_("Your offer"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
         help_text=_("What you can offer the investor: sites, premises, support, timeline."),
     )
     proposed_sites = forms.ModelMultipleChoiceField(
@@ -162,7 +163,12 @@ class AnswerForm(StaleEditMixin, forms.Form):
     decline_reason = forms.ChoiceField(
         label=_("Reason for declining"), choices=[("", "—"), *Answer.DeclineReason.choices], required=False
     )
-    decline_text = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    decline_text = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
+    )
 
     VERSIONED_FIELDS = ["decision", "offer", "proposed_sites", "contact", "decline_reason", "decline_text"]
 
@@ -215,6 +221,7 @@ class FeedbackForm(forms.Form):
         label=_("Feedback to the kommun"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
         help_text=_("For example why the offer was or was not chosen. The kommun's contacts get an e-mail."),
     )
 

@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
-from members.models import Contact, Kommun, Sector, Site
+from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Sector, Site
 
 
 class ReferenceCounter(models.Model):
@@ -63,12 +63,12 @@ class Inquiry(models.Model):
     investor_name = models.CharField(
         _("investor"), max_length=200, help_text=_("Confidential: shown to a kommun only once you release it.")
     )
-    investor_contact = models.TextField(_("investor contact"), blank=True)
+    investor_contact = models.TextField(_("investor contact"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.BUSINESS_SWEDEN)
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("sector"), null=True, blank=True
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=FREE_TEXT_MAX_LENGTH)
     # Requirements: empty means "not asked for" and is not rated.
     req_area_ha = models.DecimalField(_("site area (ha)"), max_digits=8, decimal_places=1, null=True, blank=True)
     req_municipal_land = models.BooleanField(_("municipal land required"), default=False)
@@ -147,7 +147,7 @@ class Dispatch(models.Model):
     investor_released_at = models.DateTimeField(_("investor identity released"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded to investor"), null=True, blank=True)
     shortlisted = models.BooleanField(_("shortlisted"), default=False)
-    feedback = models.TextField(_("feedback to the kommun"), blank=True)
+    feedback = models.TextField(_("feedback to the kommun"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     feedback_at = models.DateTimeField(_("feedback given"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -215,13 +215,13 @@ class Answer(models.Model):
         Dispatch, on_delete=models.CASCADE, related_name="answer", verbose_name=_("dispatch")
     )
     decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices)
-    offer = models.TextField(_("offer"), blank=True)
+    offer = models.TextField(_("offer"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     proposed_sites = models.ManyToManyField(Site, blank=True, related_name="+", verbose_name=_("proposed sites"))
     contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact person")
     )
     decline_reason = models.CharField(_("reason"), max_length=10, choices=DeclineReason.choices, blank=True)
-    decline_text = models.TextField(_("explanation"), blank=True)
+    decline_text = models.TextField(_("explanation"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     answered_by = models.ForeignKey(
@@ -302,7 +302,7 @@ class Outcome(models.Model):
         _("investment (MSEK)"), max_digits=10, decimal_places=1, null=True, blank=True
     )
     decided_on = models.DateField(_("decided on"), default=timezone.localdate)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 

@@ -24,6 +24,11 @@ kommunkod_validator = RegexValidator(r"^\d{4}$", _("A kommunkod is four digits, 
 lan_code_validator = RegexValidator(r"^\d{2}$", _("A län code is two digits, e.g. 01."))
 
 
+# Free text (notes, offers, descriptions): room for a long page, not for a megabyte (Excel cuts a
+# cell at 32,767 characters). Forms say so in the user's language.
+FREE_TEXT_MAX_LENGTH = 10_000
+
+
 class Lan(models.Model):
     """A county (län), identified by SCB's two-digit code."""
 
@@ -129,7 +134,7 @@ class Membership(models.Model):
     )
     starts_on = models.DateField(_("member from"))
     ends_on = models.DateField(_("member until"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -202,7 +207,7 @@ class Contact(models.Model):
         default=False,
         help_text=_("The person to turn to first for this role in the kommun."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -372,7 +377,7 @@ class KommunProfile(models.Model):
         default=Appetite.NEAR,
         help_text=_("Which inquiries Invest Stockholm should send you by default."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[wanted_sectors, strong_sectors])
@@ -419,7 +424,7 @@ class Site(models.Model):
     km_airport = models.DecimalField(
         _("distance to airport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     last_confirmed = models.DateField(
         _("last confirmed"),
         default=timezone.localdate,

@@ -257,3 +257,24 @@ def test_an_idle_limit_cannot_be_shorter_than_the_renewal_interval(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+def test_free_text_has_a_limit_with_a_message_and_nothing_is_stored(user_a, kommun_a):
+    """A megabyte of text in a contact's notes is refused in Swedish; the contact keeps its notes."""
+    from members.models import FREE_TEXT_MAX_LENGTH, Contact
+
+    from .factories import ContactFactory
+
+    contact = ContactFactory(kommun=kommun_a, notes="Kort anteckning")
+    url = reverse("members:contact_edit", args=[kommun_a.code, contact.pk])
+    client = client_for(user_a)
+    form = client.get(url).context["form"]
+    data = {f.html_name: f.value() for f in form if f.value() is not None}
+    data["notes"] = "x" * (1024 * 1024)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert f"som mest {FREE_TEXT_MAX_LENGTH} tecken (den har {1024 * 1024})" in response.content.decode()
+    assert Contact.objects.get(pk=contact.pk).notes == "Kort anteckning"
+    data["notes"] = "y" * FREE_TEXT_MAX_LENGTH  # at the limit: saved
+    assert client.post(url, data).status_code == 302
+    assert len(Contact.objects.get(pk=contact.pk).notes) == FREE_TEXT_MAX_LENGTH

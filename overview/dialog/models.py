@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
-from members.models import Contact, Kommun
+from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun
 
 
 class DialogKind(models.TextChoices):
@@ -48,8 +48,8 @@ class DialogEntry(models.Model):
         related_name="dialog_entries",
         verbose_name=_("participants from Invest Stockholm"),
     )
-    notes = models.TextField(_("notes (shared with the kommun)"), blank=True)
-    internal_notes = models.TextField(_("internal notes (staff only)"), blank=True)
+    notes = models.TextField(_("notes (shared with the kommun)"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
+    internal_notes = models.TextField(_("internal notes (staff only)"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )

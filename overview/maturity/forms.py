@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from members.models import FREE_TEXT_MAX_LENGTH
+
 from .models import Answer, MaturityCriterion
 
 
@@ -12,7 +14,10 @@ class AssessmentForm(forms.Form):
     """One yes / partly / no (+ comment) per asked criterion of a track."""
 
     comment = forms.CharField(
-        label=_("Comment on the whole assessment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment on the whole assessment"),
+        required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, criteria: list[MaturityCriterion], initial_answers: dict | None = None, **kwargs):

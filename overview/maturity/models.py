@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
-from members.models import Kommun
+from members.models import FREE_TEXT_MAX_LENGTH, Kommun
 
 
 class Track(models.TextChoices):
@@ -98,7 +98,7 @@ class MaturityAssessment(models.Model):
     )
     track = models.CharField(_("track"), max_length=12, choices=Track.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,7 +162,7 @@ class MaturityAnswer(models.Model):
         MaturityCriterion, on_delete=models.PROTECT, related_name="answers", verbose_name=_("criterion")
     )
     answer = models.CharField(_("answer"), max_length=8, choices=Answer.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     evidence_met = models.BooleanField(_("met according to the portal's data"), null=True, blank=True)
     evidence_text = models.CharField(_("evidence"), max_length=300, blank=True)
 
