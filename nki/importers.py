@@ -23,24 +23,8 @@ from members import tabular
 from . import constants
 from .kolada import parse_kolada
 from .models import NkiImport
-from .reading import (  # noqa: F401 - the readers' shared names, importable from here as before
-    BLANK,
-    INDEX_FIELDS,
-    VALUE_FIELDS,
-    AreaLookup,
-    KommunLookup,
-    Parsed,
-    ParsedValue,
-    Problem,
-    UploadRefused,
-    is_blank,
-    normalise,
-    parse_count,
-    parse_index,
-    parse_interval,
-    parse_year,
-)
-from .sheets import HEADERS, Options, header_score, parse_sheets  # noqa: F401
+from .reading import AreaLookup, KommunLookup, Parsed, ParsedValue, Problem, UploadRefused
+from .sheets import Options, header_score, parse_sheets
 
 # --- File kinds ----------------------------------------------------------------------------------
 

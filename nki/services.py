@@ -17,8 +17,8 @@ from members import cache
 from members.cache import Topic
 
 from . import constants, importers
-from .importers import Problem
 from .models import NkiImport, NkiResult, Source
+from .reading import VALUE_FIELDS, Parsed, Problem, UploadRefused
 
 SOURCE_OF_KIND = {
     NkiImport.Kind.XLSX: Source.INSIKT,
@@ -117,11 +117,11 @@ class _Plan:
     update_fields: set[str] = field(default_factory=set)
 
 
-def _parse(report: ImportReport, content: bytes, file_name: str, **choices) -> importers.Parsed | None:
+def _parse(report: ImportReport, content: bytes, file_name: str, **choices) -> Parsed | None:
     """The file's values, recorded in the report; None (the problems in the report) if any is bad."""
     try:
         parsed = importers.parse(content, file_name, **choices)
-    except importers.UploadRefused as refused:
+    except UploadRefused as refused:
         report.problems = [Problem(None, "", str(refused))]
         return None
     report.kind, report.layout, report.skipped = parsed.kind, parsed.layout, parsed.skipped
@@ -134,10 +134,10 @@ def _parse(report: ImportReport, content: bytes, file_name: str, **choices) -> i
     return parsed
 
 
-RESULT_COLUMNS = ["pk", "kommun_id", "year", "area_id", *importers.VALUE_FIELDS, "source", "nki_import_id"]
+RESULT_COLUMNS = ["pk", "kommun_id", "year", "area_id", *VALUE_FIELDS, "source", "nki_import_id"]
 
 
-def _stored_results(parsed: importers.Parsed) -> dict[tuple[int, int, int], dict]:
+def _stored_results(parsed: Parsed) -> dict[tuple[int, int, int], dict]:
     """The stored results the file may touch, by (kommun, year, area), as plain rows rather than
     model objects: a national file meets ~23 000 of them."""
     return {
@@ -152,12 +152,12 @@ def _stored_results(parsed: importers.Parsed) -> dict[tuple[int, int, int], dict
     }
 
 
-def _plan(report: ImportReport, parsed: importers.Parsed, *, existing: dict, dry_run: bool) -> _Plan:
+def _plan(report: ImportReport, parsed: Parsed, *, existing: dict, dry_run: bool) -> _Plan:
     """Compare each value with what is stored: counted (and previewed) as created, updated or
     unchanged; the writes collected (none to create on a dry run)."""
     plan = _Plan()
     source = SOURCE_OF_KIND.get(parsed.kind, Source.MANUAL)
-    blank = dict.fromkeys(importers.VALUE_FIELDS)
+    blank = dict.fromkeys(VALUE_FIELDS)
     for value in parsed.values:
         stored = existing.get(value.key)
         if stored is None:
@@ -191,7 +191,7 @@ def _plan(report: ImportReport, parsed: importers.Parsed, *, existing: dict, dry
     return plan
 
 
-def _store(report: ImportReport, parsed: importers.Parsed, plan: _Plan, *, user) -> None:
+def _store(report: ImportReport, parsed: Parsed, plan: _Plan, *, user) -> None:
     """Write the plan in one transaction with an NkiImport record; a clash with another import
     at the same time stores nothing and is reported as a problem."""
     file_name = report.file_name

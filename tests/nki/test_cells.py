@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nki.importers import parse_count, parse_index, parse_interval
+from nki.reading import parse_count, parse_index, parse_interval
 
 tenths = st.integers(min_value=0, max_value=1000).map(lambda n: Decimal(n) / 10)
 

@@ -6,8 +6,8 @@ import pytest
 
 from members.models import Kommun
 from nki import services
-from nki.importers import KommunLookup
 from nki.models import KoladaKpi, NkiImport, NkiResult, Source
+from nki.reading import KommunLookup
 
 from .conftest import area, csv_bytes, kolada_bytes, kolada_value, stored, xlsx_bytes
 
