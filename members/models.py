@@ -181,6 +181,18 @@ class Population(models.Model):
         return f"{self.kommun} {self.year}: {self.population}"
 
 
+class ActiveContactManager(models.Manager):
+    """Contacts in service: what every list, e-mail and choice reads (`Contact.objects`).
+
+    A deactivated contact is still what older answers and dialog entries point to (a foreign key
+    follows the base manager) and is reached through `Contact.all_objects` where it must be seen:
+    admin, the kommun page's former contacts, a form whose record already names it.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(is_active=True)
+
+
 class Contact(models.Model):
     """A person at a kommun, by role. A kommun may have several per role; one can be primary."""
 
@@ -208,11 +220,18 @@ class Contact(models.Model):
         help_text=_("The person to turn to first for this role in the kommun."),
     )
     notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
+    # A contact that answers or dialog entries refer to is deactivated, not deleted: it leaves the
+    # kommun's lists, e-mails and choices but stays what those records point to (members.retirement).
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ActiveContactManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["kommun__name", "role", "-is_primary", "name"]
+        base_manager_name = "all_objects"
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
@@ -283,6 +302,7 @@ class User(AbstractUser):
         verbose_name=_("kommun"),
     )
     title = models.CharField(_("title"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     invited_by = models.ForeignKey(
