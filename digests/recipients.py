@@ -94,7 +94,8 @@ def kommun_recipients(period: Period) -> list[Recipient]:
         .order_by("kommun__name", "email")
     )
     contacts = list(
-        Contact.objects.filter(
+        Contact.objects.active()
+        .filter(
             kommun__in=members,
             is_primary=True,
             role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
@@ -111,7 +112,8 @@ def inquiry_contact_recipients(period: Period) -> list[Recipient]:
     one of the roles, as the inquiries' own e-mails go to them), as their user where they have a
     login in that kommun. Two queries."""
     contacts = list(
-        Contact.objects.filter(
+        Contact.objects.active()
+        .filter(
             kommun__in=Kommun.objects.members(period.end),
             role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
         )
@@ -132,7 +134,8 @@ def member_leadership_recipients(period: Period) -> list[Recipient]:
     """Each member kommun's KSO and kommundirektör with an e-mail address (the primary one where a
     primary is marked, else every one of the role). Two queries."""
     contacts = list(
-        Contact.objects.filter(
+        Contact.objects.active()
+        .filter(
             kommun__in=Kommun.objects.members(period.end),
             role__in=[Contact.Role.KSO, Contact.Role.KOMMUNDIREKTOR],
         )

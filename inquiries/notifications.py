@@ -20,7 +20,8 @@ KOMMUN_ROLES = [Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT]
 def _kommun_recipients(kommun_ids: list[int]) -> dict[int, list[tuple[str, User | None]]]:
     """(address, portal user if any) for each kommun's näringslivschef and investment contacts; two queries."""
     contacts = list(
-        Contact.objects.filter(kommun_id__in=kommun_ids, role__in=KOMMUN_ROLES)
+        Contact.objects.active()
+        .filter(kommun_id__in=kommun_ids, role__in=KOMMUN_ROLES)
         .exclude(email="")
         .order_by("kommun_id", "role", "-is_primary", "name")
     )

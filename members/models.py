@@ -181,20 +181,18 @@ class Population(models.Model):
         return f"{self.kommun} {self.year}: {self.population}"
 
 
-class ActiveContactManager(models.Manager):
-    """Contacts in service: what every list, e-mail and choice reads (`Contact.objects`).
-
-    A deactivated contact is still what older answers and dialog entries point to (a foreign key
-    follows the base manager) and is reached through `Contact.all_objects` where it must be seen:
-    admin, the kommun page's former contacts, a form whose record already names it.
-    """
-
-    def get_queryset(self) -> models.QuerySet:
-        return super().get_queryset().filter(is_active=True)
+class ContactQuerySet(models.QuerySet):
+    def active(self) -> ContactQuerySet:
+        """Contacts in service: what lists, e-mails and choices offer. A deactivated contact stays
+        what older answers and dialog entries name (members.retirement)."""
+        return self.filter(is_active=True)
 
 
 class Contact(models.Model):
     """A person at a kommun, by role. A kommun may have several per role; one can be primary."""
+
+    # The address of the kommun's "Borttagen kontakt", what erased contacts become (members.retirement).
+    PLACEHOLDER_EMAIL = "borttagen-kontakt@sba-portal.invalid"
 
     cache_topics = (Topic.CONTACTS,)
 
@@ -226,12 +224,10 @@ class Contact(models.Model):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ActiveContactManager()
-    all_objects = models.Manager()
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["kommun__name", "role", "-is_primary", "name"]
-        base_manager_name = "all_objects"
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
@@ -247,6 +243,10 @@ class Contact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:contact_edit", args=[self.kommun.code, self.pk])
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.email == self.PLACEHOLDER_EMAIL
 
 
 class UserManager(BaseUserManager):
@@ -307,7 +307,7 @@ class User(AbstractUser):
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     invited_by = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -36,6 +36,7 @@ def contacts_missing(recipient: Recipient, period: Period) -> dict | None:
         return None
     reachable = set(
         access.contacts_visible_to(recipient.viewer)
+        .active()
         .filter(kommun=recipient.kommun)
         .exclude(email="")
         .values_list("role", flat=True)
@@ -135,7 +136,9 @@ def region_memberships_ending(recipient: Recipient, period: Period) -> dict | No
 
 def region_contacts_missing(recipient: Recipient, period: Period) -> dict | None:
     """Member kommuner with no näringslivschef to send inquiries to."""
-    reachable = Contact.objects.filter(kommun=OuterRef("pk"), role=Contact.Role.NARINGSLIVSCHEF).exclude(email="")
+    reachable = (
+        Contact.objects.active().filter(kommun=OuterRef("pk"), role=Contact.Role.NARINGSLIVSCHEF).exclude(email="")
+    )
     kommuner = list(
         access.kommuner_visible_to(recipient.viewer)
         .members(period.end)
@@ -183,6 +186,7 @@ def contact_facts(recipient: Recipient, period: Period) -> dict | None:
         return None
     contacts = list(
         access.contacts_visible_to(recipient.viewer)
+        .active()
         .filter(kommun=recipient.kommun, role__in=REQUIRED_CONTACT_ROLES)
         .order_by("role", "-is_primary", "name")
     )

@@ -56,7 +56,8 @@ def _contact_evidence(roles: list[str]) -> Callable[[Iterable[int]], dict[int, E
         names: dict[int, list[str]] = {pk: [] for pk in ids}
         # One query for any number of kommuner.
         for kommun_id, name in (
-            Contact.objects.filter(kommun_id__in=ids, role__in=roles)
+            Contact.objects.active()
+            .filter(kommun_id__in=ids, role__in=roles)
             .exclude(name="")
             .order_by("kommun_id", "-is_primary", "name")
             .values_list("kommun_id", "name")
