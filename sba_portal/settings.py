@@ -340,8 +340,15 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 300)
 # …and re-enqueues a queued row whose delivery has been due for longer than this (its task was lost).
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
+# A digest run whose heartbeat (moved after every recipient) is older than this is resumed by the
+# digest sweeper (every 2 minutes), not left to the broker's visibility timeout of an hour.
+DIGEST_RUN_STALE_AFTER_SECONDS = env.int("DIGEST_RUN_STALE_AFTER_SECONDS", default=180)
 # An e-mail backend class that EMAIL_URL cannot name (e.g. a mail provider's API backend).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 - set from EMAIL_URL above
+# SMTP through the outbox's own backend: it marks a row sent as soon as the server accepted the data,
+# before the session closes (outbox/backends.py).
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "outbox.backends.SMTPBackend"
 
 # --- Permissions-Policy (issue 7; sba_portal.middleware) -------------------------------------------
 # The portal uses none of these browser features; deny them to the page and anything it embeds.
