@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read that lost its database connection is tried once more (sba_portal.errors).
+    "sba_portal.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sba_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -182,7 +184,7 @@ SESSION_RENEW_AFTER_SECONDS = 300
 # Never shorter than twice the renewal interval, or an active user (renewed only every 300 s) is
 # signed out in the middle of their work.
 SESSION_COOKIE_AGE = max(env.int("SESSION_IDLE_SECONDS", default=2 * 3600), 2 * SESSION_RENEW_AFTER_SECONDS)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "sba_portal.sessions"  # cached_db, a lost database connection raised as such
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -375,7 +377,10 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 # not counted against the next one); tests/conftest.py checks the code a test calls directly.
 if env.bool("ZEAL", default=False):
     INSTALLED_APPS.append("zeal")
-    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    # Inside the database retry: each attempt of a request is its own zeal context.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("sba_portal.middleware.DatabaseRetryMiddleware") + 1, "zeal.middleware.zeal_middleware"
+    )
     ZEAL_RAISE = True
     ZEAL_ALLOWLIST = [
         # Signing several test clients in reads each one's session row: one read per sign-in.
