@@ -11,17 +11,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='contact',
-            options={'base_manager_name': 'all_objects', 'ordering': ['kommun__name', 'role', '-is_primary', 'name'], 'verbose_name': 'contact', 'verbose_name_plural': 'contacts'},
-        ),
-        migrations.AlterModelManagers(
-            name='contact',
-            managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
-            ],
-        ),
         migrations.AddField(
             model_name='contact',
             name='deactivated_at',
