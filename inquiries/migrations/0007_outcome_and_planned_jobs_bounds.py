@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inquiries', '0005_free_text_limits'),
+        ('inquiries', '0006_records_keep_people'),
     ]
 
     operations = [
