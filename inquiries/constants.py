@@ -29,3 +29,10 @@ GAP_WINDOW_DAYS = 730
 PAGE_SIZE = 50
 # The inbox's closed inquiries are the archive, below what needs an answer: a shorter page.
 INBOX_CLOSED_PAGE_SIZE = 20
+
+# Sane bounds on the figures staff type in (outcome jobs and investment, an inquiry's planned jobs).
+# They catch a slip of the keyboard (an extra zero or three), not an ambitious project: the largest
+# single workplaces in Sweden have around ten thousand employees and the largest industrial
+# investments in its history are of the order of 100 000 MSEK, so nothing real comes near these.
+MAX_JOBS = 50_000
+MAX_INVESTMENT_MSEK = 1_000_000

@@ -13,6 +13,7 @@ import secrets
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,8 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Sector, Site
+
+from .validators import validate_investment_msek, validate_jobs, validate_not_in_future
 
 
 class ReferenceCounter(models.Model):
@@ -86,7 +89,7 @@ class Inquiry(models.Model):
     req_km_airport = models.DecimalField(
         _("max. distance to airport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
     )
-    planned_jobs = models.PositiveIntegerField(_("planned jobs"), null=True, blank=True)
+    planned_jobs = models.PositiveIntegerField(_("planned jobs"), null=True, blank=True, validators=[validate_jobs])
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     answer_deadline = models.DateField(_("answer deadline"))
     responsible = models.ForeignKey(
@@ -194,6 +197,42 @@ class Dispatch(models.Model):
     def days_left(self, today: datetime.date | None = None) -> int:
         return (self.open_until - (today or timezone.localdate())).days
 
+    def locked_because(self, today: datetime.date | None = None) -> str | None:
+        """Why the kommun can no longer answer (a key of LOCK_MESSAGES), or None while it is open.
+        Staff's step on the inquiry says more than the date: an inquiry decided before its
+        deadline is locked because it was decided."""
+        today = today or timezone.localdate()
+        if self.is_open(today):
+            return None
+        by_status = LOCKED_BY_STATUS.get(self.inquiry.status)
+        if by_status is not None:
+            return by_status
+        if self.reopened_until is not None and self.reopened_until >= self.deadline:
+            return "reopen_ended"
+        return "deadline"
+
+    def lock_message(self, today: datetime.date | None = None) -> str:
+        """The reason in the reader's language; empty while the dispatch is open."""
+        reason = self.locked_because(today)
+        return str(LOCK_MESSAGES[reason]) if reason else ""
+
+
+# Why an answer is locked: the inquiry's step (staff moved it on) or the date.
+LOCKED_BY_STATUS = {
+    Inquiry.Status.ANSWERS_CLOSED: "answers_closed",
+    Inquiry.Status.WITH_INVESTOR: "with_investor",
+    Inquiry.Status.DECIDED: "decided",
+    Inquiry.Status.CLOSED: "closed",
+}
+LOCK_MESSAGES = {
+    "deadline": _("The deadline has passed; the answer can no longer be changed."),
+    "reopen_ended": _("The time Invest Stockholm reopened the answer for has ended; it can no longer be changed."),
+    "answers_closed": _("Invest Stockholm has closed the inquiry for answers; the answer can no longer be changed."),
+    "with_investor": _("The offers have gone to the investor; the answer can no longer be changed."),
+    "decided": _("The investor has decided; the answer can no longer be changed."),
+    "closed": _("The inquiry is closed; the answer can no longer be changed."),
+}
+
 
 class Answer(models.Model):
     cache_topics = (Topic.INQUIRIES,)
@@ -275,7 +314,9 @@ class Attachment(models.Model):
 
 
 class Outcome(models.Model):
-    """What the investor decided."""
+    """What the investor decided. Which fields a decision takes is checked in clean() (forms and
+    admin alike): an establishment names the member kommun and nothing lost, a loss names where it
+    went and no kommun, a withdrawn or unknown outcome neither."""
 
     cache_topics = (Topic.INQUIRIES,)
 
@@ -285,6 +326,8 @@ class Outcome(models.Model):
         LOST_COUNTRY = "lost_country", _("Lost to another country")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         UNKNOWN = "unknown", _("Unknown")
+
+    LOST = (Decision.LOST_REGION, Decision.LOST_COUNTRY)
 
     inquiry = models.OneToOneField(Inquiry, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("inquiry"))
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
@@ -297,11 +340,16 @@ class Outcome(models.Model):
         verbose_name=_("established in"),
     )
     lost_to = models.CharField(_("lost to (region or country)"), max_length=120, blank=True)
-    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
+    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True, validators=[validate_jobs])
     investment_msek = models.DecimalField(
-        _("investment (MSEK)"), max_digits=10, decimal_places=1, null=True, blank=True
+        _("investment (MSEK)"),
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[validate_investment_msek],
     )
-    decided_on = models.DateField(_("decided on"), default=timezone.localdate)
+    decided_on = models.DateField(_("decided on"), default=timezone.localdate, validators=[validate_not_in_future])
     notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
     history = HistoricalRecords()
@@ -312,3 +360,54 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inquiry.reference}: {self.get_decision_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        lost_to = self.lost_to.strip()
+        if self.decision == self.Decision.ESTABLISHED:
+            if self.kommun_id is None:
+                errors["kommun"] = _("Choose the kommun where the investor established.")
+            if lost_to:
+                errors["lost_to"] = _(
+                    "An investment established in a member kommun was not lost: leave “lost to” empty."
+                )
+        elif self.decision in self.LOST:
+            if not lost_to:
+                errors["lost_to"] = _("Say which region or country the investment went to.")
+            else:
+                member = _member_named(lost_to, on=self.decided_on)
+                if member is not None:
+                    errors["lost_to"] = _(
+                        "%(kommun)s is an SBA member kommun: if the investor established there, choose "
+                        "“Established in a member kommun”."
+                    ) % {"kommun": member.name}
+                elif self.decision == self.Decision.LOST_COUNTRY and lost_to.casefold() in SWEDEN:
+                    errors["lost_to"] = _(
+                        "Sweden is not another country: choose “Lost to another region” and name the region."
+                    )
+            if self.kommun_id is not None:
+                errors["kommun"] = _(
+                    "A lost investment was not established in a member kommun: leave the kommun empty."
+                )
+        elif self.decision:  # withdrawn or unknown: it went nowhere we know of
+            if self.kommun_id is not None:
+                errors["kommun"] = _("Only an established investment has a kommun: leave it empty.")
+            if lost_to:
+                errors["lost_to"] = _("Only a lost investment was lost to someone: leave “lost to” empty.")
+        if errors:
+            raise ValidationError(errors)
+
+
+SWEDEN = {"sverige", "sweden"}
+
+
+def _member_named(text: str, *, on: datetime.date | None) -> Kommun | None:
+    """The SBA member kommun (on the day) that `text` names ("Flen", "flens kommun"), if any.
+    Compared in Python: the database's case folding may not know å, ä and ö."""
+    name = text.strip().casefold().removesuffix("kommun").strip()
+    candidates = {name, name.removesuffix("s")} - {""}
+    day = on if isinstance(on, datetime.date) else None
+    for kommun in Kommun.objects.members(day).only("pk", "name"):
+        if kommun.name.casefold() in candidates:
+            return kommun
+    return None

@@ -2,7 +2,8 @@
 
 Each is queued inside the caller's transaction with a unique key (so a retry never sends twice)
 and delivered after commit. E-mails never name the investor: that stays in the portal, behind
-the release per kommun.
+the release per kommun. Every e-mail to a kommun says whom to call at Invest Stockholm about the
+inquiry (selectors.whom_to_call).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from django.conf import settings
 from members.models import Contact, User
 from outbox.services import queue_email
 
-from .models import Answer, Dispatch, Outcome
+from . import selectors
+from .models import Answer, Dispatch, Inquiry, Outcome
 
 KOMMUN_ROLES = [Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT]
 
@@ -38,6 +40,16 @@ def _link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _kommun_context(dispatch: Dispatch, inquiry: Inquiry) -> dict:
+    """What every e-mail to a kommun about its dispatch is rendered with."""
+    return {
+        "dispatch": dispatch,
+        "inquiry": inquiry,
+        "url": _link(dispatch.get_absolute_url()),
+        "whom_to_call": selectors.whom_to_call(inquiry),
+    }
+
+
 def dispatched(*, dispatches: list[Dispatch]) -> None:
     recipients = _kommun_recipients([d.kommun_id for d in dispatches])
     for dispatch in dispatches:
@@ -48,7 +60,7 @@ def dispatched(*, dispatches: list[Dispatch]) -> None:
                 to=address,
                 user=user,
                 template="inquiries/email/dispatched",
-                context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+                context=_kommun_context(dispatch, dispatch.inquiry),
             )
 
 
@@ -60,7 +72,7 @@ def reopened(*, dispatch: Dispatch) -> None:
             to=address,
             user=user,
             template="inquiries/email/reopened",
-            context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+            context=_kommun_context(dispatch, dispatch.inquiry),
         )
 
 
@@ -94,27 +106,28 @@ def feedback_given(*, dispatch: Dispatch) -> None:
             to=address,
             user=user,
             template="inquiries/email/feedback",
-            context={"dispatch": dispatch, "inquiry": dispatch.inquiry, "url": _link(dispatch.get_absolute_url())},
+            context=_kommun_context(dispatch, dispatch.inquiry),
         )
 
 
-def outcome_recorded(*, outcome: Outcome) -> None:
-    """Every kommun that received the inquiry learns its outcome."""
+def outcome_recorded(*, outcome: Outcome, correction: int | None = None) -> None:
+    """The first outcome goes to every kommun that received the inquiry. A correction (`correction`
+    is the outcome's history id of that save, so each correction is mailed once) goes to the
+    kommuner that answered: they are the ones whose answer's fate changed."""
     inquiry = outcome.inquiry
-    dispatches = list(inquiry.dispatches.select_related("kommun"))
+    dispatches = inquiry.dispatches.select_related("kommun")
+    if correction is not None:
+        dispatches = dispatches.filter(answer__isnull=False)
+    dispatches = list(dispatches)
     recipients = _kommun_recipients([d.kommun_id for d in dispatches])
+    key = f"outcome-{outcome.pk}" if correction is None else f"outcome-{outcome.pk}-correction-{correction}"
     for dispatch in dispatches:
         for address, user in recipients[dispatch.kommun_id]:
             queue_email(
                 kind="inquiry_outcome",
-                key=f"outcome-{outcome.pk}-{outcome.decision}-{dispatch.pk}",
+                key=f"{key}-{dispatch.pk}",
                 to=address,
                 user=user,
                 template="inquiries/email/outcome",
-                context={
-                    "outcome": outcome,
-                    "dispatch": dispatch,
-                    "inquiry": inquiry,
-                    "url": _link(dispatch.get_absolute_url()),
-                },
+                context={**_kommun_context(dispatch, inquiry), "outcome": outcome, "corrected": correction is not None},
             )

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,6 +24,26 @@ from members.models import Kommun, KommunProfile, Site
 
 from . import constants, criteria, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
+
+
+@dataclass(frozen=True)
+class WhomToCall:
+    """Invest Stockholm's contact for a kommun about one inquiry: the responsible staff member, or
+    Invest Stockholm's general address when nobody (still working here) is responsible."""
+
+    name: str
+    email: str
+    phone: str
+    is_person: bool
+
+
+def whom_to_call(inquiry: Inquiry) -> WhomToCall:
+    """No query of its own when `inquiry.responsible` is already loaded (select_related)."""
+    person = inquiry.responsible
+    if person is not None and person.is_active and person.email:
+        return WhomToCall(name=person.get_full_name(), email=person.email, phone=person.phone, is_person=True)
+    return WhomToCall(name="", email=settings.INVEST_STOCKHOLM_CONTACT_EMAIL, phone="", is_person=False)
+
 
 # --- Access --------------------------------------------------------------------------------------
 
@@ -48,7 +70,9 @@ def attachments_visible_to(user) -> QuerySet[Attachment]:
 
 
 def get_dispatch_or_404(user, pk: int) -> Dispatch:
-    queryset = dispatches_visible_to(user).select_related("inquiry__outcome", "inquiry__outcome__kommun")
+    queryset = dispatches_visible_to(user).select_related(
+        "inquiry__outcome", "inquiry__outcome__kommun", "inquiry__responsible"
+    )
     return access.get_visible_or_404(user, queryset, "kommun", pk=pk)
 
 

@@ -96,7 +96,7 @@ def inquiry_dispatch(*, inquiry: Inquiry, kommun_ids: Iterable[int], user) -> li
         inquiry.sent_at = now
         inquiry.save(update_fields=["status", "sent_at"])
     dispatches = list(
-        Dispatch.objects.filter(inquiry=inquiry, kommun_id__in=new_ids).select_related("kommun", "inquiry")
+        Dispatch.objects.filter(inquiry=inquiry, kommun_id__in=new_ids).select_related("kommun", "inquiry__responsible")
     )
     notifications.dispatched(dispatches=dispatches)
     return dispatches
@@ -128,7 +128,7 @@ def answer_save(
     first, so a bad file stores nothing. The responsible staff member is told of a new answer."""
     dispatch = Dispatch.objects.select_for_update().select_related("inquiry", "kommun").get(pk=dispatch.pk)
     if not dispatch.is_open():
-        raise ValidationError(_("The deadline has passed; the answer can no longer be changed."))
+        raise ValidationError(dispatch.lock_message())
     files = list(files)
     checked = [(f, check_upload(f)) for f in files]
     answer = Answer.objects.filter(dispatch=dispatch).first()
@@ -162,7 +162,7 @@ def answer_save(
 def attachment_delete(*, attachment: Attachment) -> None:
     answer = attachment.answer
     if not answer.dispatch.is_open():
-        raise ValidationError(_("The deadline has passed; the answer can no longer be changed."))
+        raise ValidationError(answer.dispatch.lock_message())
     attachment.file.delete(save=False)
     attachment.delete()
 
@@ -227,6 +227,9 @@ def inquiry_set_status(*, inquiry: Inquiry, status: str) -> Inquiry:
     return inquiry
 
 
+OUTCOME_FIELDS = ("decision", "kommun_id", "lost_to", "jobs", "investment_msek", "decided_on", "notes")
+
+
 @transaction.atomic
 def outcome_record(
     *,
@@ -238,22 +241,37 @@ def outcome_record(
     investment_msek=None,
     decided_on: datetime.date | None = None,
     notes: str = "",
-) -> Outcome:
-    """Record the investor's decision, mark the inquiry decided and tell every kommun that got it."""
-    outcome, _created = Outcome.objects.update_or_create(
-        inquiry=inquiry,
-        defaults={
-            "decision": decision,
-            "kommun": kommun if decision == Outcome.Decision.ESTABLISHED else None,
-            "lost_to": lost_to if decision in (Outcome.Decision.LOST_REGION, Outcome.Decision.LOST_COUNTRY) else "",
-            "jobs": jobs,
-            "investment_msek": investment_msek,
-            "decided_on": decided_on or timezone.localdate(),
-            "notes": notes,
-        },
-    )
-    if inquiry.status != Inquiry.Status.CLOSED:
+) -> tuple[Outcome, str]:
+    """Record the investor's decision (or correct it) and mark the inquiry decided; returns the
+    outcome and what happened: "recorded" (the first), "corrected" or "unchanged".
+
+    Checked as the outcome form checks it (Outcome.clean and its validators): a refused outcome
+    stores nothing. The first outcome tells every kommun that got the inquiry; a correction tells
+    the kommuner that answered, once per correction; a save that changes nothing writes no history
+    and sends nothing."""
+    outcome = Outcome.objects.select_for_update().filter(inquiry=inquiry).first()
+    is_new = outcome is None
+    if is_new:
+        outcome = Outcome(inquiry=inquiry)
+    before = [getattr(outcome, name) for name in OUTCOME_FIELDS]
+    outcome.decision = decision
+    outcome.kommun = kommun
+    outcome.lost_to = lost_to.strip()
+    outcome.jobs = jobs
+    outcome.investment_msek = investment_msek
+    outcome.decided_on = decided_on or timezone.localdate()
+    outcome.notes = notes
+    outcome.full_clean(exclude=["inquiry"])
+    changed = is_new or before != [getattr(outcome, name) for name in OUTCOME_FIELDS]
+    if changed:
+        outcome.save()
+    if inquiry.status not in (Inquiry.Status.CLOSED, Inquiry.Status.DECIDED):
         inquiry.status = Inquiry.Status.DECIDED
         inquiry.save(update_fields=["status"])
-    notifications.outcome_recorded(outcome=outcome)
-    return outcome
+    if is_new:
+        notifications.outcome_recorded(outcome=outcome)
+        return outcome, "recorded"
+    if changed:
+        notifications.outcome_recorded(outcome=outcome, correction=outcome.history.latest().history_id)
+        return outcome, "corrected"
+    return outcome, "unchanged"

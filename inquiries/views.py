@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members import access, cache, tabular
@@ -215,6 +216,13 @@ def inquiry_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(inquiry)
 
 
+OUTCOME_SAVED = {
+    "recorded": gettext_lazy("Outcome recorded. The kommuner that got the inquiry are told."),
+    "corrected": gettext_lazy("Outcome corrected. The kommuner that answered are told."),
+    "unchanged": gettext_lazy("Nothing in the outcome changed; nobody is told."),
+}
+
+
 @access.staff_required
 def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.get_inquiry_for_staff_or_404(request.user, pk)
@@ -223,9 +231,8 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = getattr(inquiry, "outcome", None)
     form = OutcomeForm(request.POST or None, instance=outcome)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.outcome_record(inquiry=inquiry, **data)
-        messages.success(request, _("Outcome recorded. The kommuner that got the inquiry are told."))
+        _outcome, change = services.outcome_record(inquiry=inquiry, **form.cleaned_data)
+        messages.success(request, OUTCOME_SAVED[change])
         return redirect(inquiry)
     return render(request, "inquiries/outcome_form.html", {"form": form, "inquiry": inquiry})
 
@@ -326,7 +333,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Your answer is saved. You can change it until the deadline."))
                 return redirect(dispatch)
     elif request.method == "POST":
-        messages.error(request, _("The deadline has passed; the answer can no longer be changed."))
+        messages.error(request, dispatch.lock_message() if is_kommun else _("Only the kommun can answer."))
         return redirect(dispatch)
     snapshot = dispatch.match_snapshot or {}
     inquiry_sector = dispatch.inquiry.sector
@@ -349,6 +356,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "best_site": snapshot.get("best_site"),
             "outcome": outcome,
             "days_left": dispatch.days_left(),
+            "lock_reason": dispatch.locked_because(),
+            "lock_message": dispatch.lock_message(),
+            "whom_to_call": selectors.whom_to_call(dispatch.inquiry),
         },
     )
 

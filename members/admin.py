@@ -99,7 +99,7 @@ class UserAdmin(KeepsRecordsAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["kommun"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "title", "language")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "title", "phone", "language")}),
         (_("Portal role"), {"fields": ("role", "kommun", "invited_at", "invited_by")}),
         (
             _("Admin permissions"),

@@ -148,7 +148,7 @@ class AcceptInvitationForm(SetPasswordForm):
 class LanguageForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "title", "language"]
+        fields = ["first_name", "last_name", "title", "phone", "language"]
 
 
 class EmailAuthenticationForm(AuthenticationForm):

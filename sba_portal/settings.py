@@ -323,6 +323,11 @@ LOGGING = {
 # --- Domain settings -----------------------------------------------------------------------------
 # A site not confirmed for this many days is shown as stale (inquiries app).
 SITE_STALE_AFTER_DAYS = env.int("SITE_STALE_AFTER_DAYS", default=365)
+# Whom a kommun contacts about an inquiry that has no responsible staff member (inquiries app:
+# the kommun's inquiry page and its e-mails).
+INVEST_STOCKHOLM_CONTACT_EMAIL = env.str("INVEST_STOCKHOLM_CONTACT_EMAIL", default="info@investstockholm.example")
+if "@" not in INVEST_STOCKHOLM_CONTACT_EMAIL.strip(" @"):
+    raise ImproperlyConfigured("INVEST_STOCKHOLM_CONTACT_EMAIL must be an e-mail address.")
 
 # Maturity model (overview app): evidence from the portal's own data.
 # Share (0–1) of the SBA inquiries of the last 12 months a kommun must have answered to meet
