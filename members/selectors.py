@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from . import access
@@ -124,14 +126,20 @@ def kommun_history(kommun: Kommun) -> list[dict]:
 
 def agreement_periods() -> list[AgreementPeriod]:
     """Every agreement period with `member_count` (kommuner that were members on at least one day
-    of it) and `joined`/`left` (kommuner whose membership began or ended inside it). Two queries."""
+    of it), `joined` (of those, not members the day before it began; None for the first period)
+    and `left` (not members the day after it ended). Two queries."""
     periods = list(AgreementPeriod.objects.order_by("-starts_on"))
     spans = list(Membership.objects.values_list("kommun_id", "starts_on", "ends_on"))
-    for period in periods:
-        inside = [(k, s, e) for k, s, e in spans if s <= period.ends_on and (e is None or e >= period.starts_on)]
-        period.member_count = len({k for k, _s, _e in inside})
-        period.joined = len({k for k, s, _e in inside if s > period.starts_on})
-        period.left = len({k for k, _s, e in inside if e is not None and e < period.ends_on})
+
+    def members_on(day) -> set[int]:
+        return {k for k, s, e in spans if s <= day and (e is None or e >= day)}
+
+    for index, period in enumerate(periods):
+        inside = {k for k, s, e in spans if s <= period.ends_on and (e is None or e >= period.starts_on)}
+        period.member_count = len(inside)
+        first = index == len(periods) - 1
+        period.joined = None if first else len(inside - members_on(period.starts_on - datetime.timedelta(days=1)))
+        period.left = len(inside - members_on(period.ends_on + datetime.timedelta(days=1)))
     return periods
 
 
