@@ -1,17 +1,19 @@
-"""Demo data for the ground floor: users for each persona, contacts and populations.
+"""Demo data for the ground floor: users for each persona, a membership history over three
+agreement periods (joined later, left, rejoined), contacts and populations.
 
 Loaded by `manage.py load_demo` (overview app), never in production. Idempotent.
 """
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.db import transaction
 
 from . import cache
 from .cache import Topic
-from .models import Contact, Kommun, Population, User
+from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
 
 DEMO_PASSWORD = "sba-demo-2026"  # noqa: S105 - printed by make run, demo only
 # The two demo kommuner are SBA members; the third user is of a kommun outside SBA.
@@ -25,6 +27,15 @@ DEMO_USERS = [
     ("varmdo@sba.example", User.Role.KOMMUN, KOMMUN_B, "Johan", "Ek", "Näringslivschef", False),
     ("kiruna@sba.example", User.Role.KOMMUN, NON_MEMBER, "Lars", "Nilsson", "Näringslivschef", False),
 ]
+
+# Three agreement periods with changes between them, so figures for a year visibly use that year's
+# members (members.roster). Invented for the demo, not SBA's real history: the other members of
+# the roster count from 2017.
+DEMO_SINCE = datetime.date(2017, 1, 1)
+DEMO_JOINED_LATER = {"0580": datetime.date(2021, 1, 1)}  # Linköping joins in 2021–2024
+DEMO_LEFT = {"0581": datetime.date(2020, 12, 31), "0428": datetime.date(2022, 6, 30)}  # Norrköping, Vingåker
+DEMO_REJOINED = {"2180": (datetime.date(2020, 12, 31), datetime.date(2025, 1, 1))}  # Gävle: out 2021–2024
+DEMO_NOTE = "Demo history, not SBA's real roster."
 
 FIRST = ["Anna", "Erik", "Maria", "Per", "Eva", "Lars", "Karin", "Anders", "Sofia", "Johan", "Lena", "Mats"]
 LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson"]
@@ -42,11 +53,44 @@ def _slug(text: str) -> str:
     return text.lower().translate(table)
 
 
+def _membership_history(kommuner: dict[str, Kommun]) -> None:
+    """Give the seeded roster (all from 2025) a past over the three seeded periods, once."""
+    if Membership.objects.filter(starts_on__lt=datetime.date(2025, 1, 1)).exists():
+        return
+    periods = list(AgreementPeriod.objects.order_by("starts_on"))
+    if not periods:
+        return
+    first = periods[0]
+    for membership in Membership.objects.filter(starts_on=datetime.date(2025, 1, 1)).select_related("kommun"):
+        code = membership.kommun.code
+        if code in DEMO_REJOINED:
+            left, back = DEMO_REJOINED[code]
+            Membership.objects.create(
+                kommun=membership.kommun, period=first, starts_on=DEMO_SINCE, ends_on=left, note=DEMO_NOTE
+            )
+            membership.starts_on = back
+        else:
+            membership.starts_on = DEMO_JOINED_LATER.get(code, DEMO_SINCE)
+            membership.period = AgreementPeriod.current(membership.starts_on) or first
+        membership.note = DEMO_NOTE
+        membership.save()
+    for code, ends_on in DEMO_LEFT.items():
+        if code in kommuner and not Membership.objects.filter(kommun=kommuner[code]).exists():
+            Membership.objects.create(
+                kommun=kommuner[code], period=first, starts_on=DEMO_SINCE, ends_on=ends_on, note=DEMO_NOTE
+            )
+    for period in periods:
+        if not period.roster_recorded:
+            period.roster_recorded = True
+            period.save(update_fields=["roster_recorded"])
+
+
 @transaction.atomic
 def load() -> list[tuple[str, str, str]]:
     """Create demo users, contacts for every member kommun and populations; return the logins."""
     rng = random.Random(2026)
     kommuner = {k.code: k for k in Kommun.objects.all()}
+    _membership_history(kommuner)
     logins = []
     for email, role, code, first, last, title, superuser in DEMO_USERS:
         user = User.objects.filter(email=email).first()

@@ -90,6 +90,39 @@ class MembershipForm(forms.ModelForm):
         return data
 
 
+class AgreementPeriodForm(forms.ModelForm):
+    """An agreement period: dates that do not overlap another period, and whether its member list
+    is complete (members.roster reads it for every figure of the period's years)."""
+
+    class Meta:
+        model = AgreementPeriod
+        fields = ["name", "starts_on", "ends_on", "roster_recorded"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _("As SBA writes it, e.g. 2025–2028.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The agreement period cannot end before it starts."))
+            return data
+        if start and end:
+            other = (
+                AgreementPeriod.objects.exclude(pk=self.instance.pk)
+                .filter(starts_on__lte=end, ends_on__gte=start)
+                .first()
+            )
+            if other is not None:
+                raise forms.ValidationError(
+                    _("This overlaps the agreement period %(other)s. Change that one first."),
+                    params={"other": other.name},
+                )
+        return data
+
+
 class PopulationForm(forms.ModelForm):
     class Meta:
         model = Population

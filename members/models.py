@@ -53,6 +53,13 @@ def membership_active_q(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def membership_during_q(starts_on: datetime.date, ends_on: datetime.date, prefix: str = "") -> Q:
+    """The condition 'this membership covers at least one day of the span' (both ends included)."""
+    return Q(**{f"{prefix}starts_on__lte": ends_on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": starts_on})
+    )
+
+
 class KommunQuerySet(models.QuerySet):
     def with_membership(self, on: datetime.date | None = None) -> KommunQuerySet:
         """Annotate `is_member`: whether an SBA membership covers the day (today by default)."""
@@ -66,6 +73,18 @@ class KommunQuerySet(models.QuerySet):
 
     def non_members(self, on: datetime.date | None = None) -> KommunQuerySet:
         return self.with_membership(on).filter(is_member=False)
+
+    def members_during(self, starts_on: datetime.date, ends_on: datetime.date) -> KommunQuerySet:
+        """Kommuner that were SBA members on at least one day of the span (a year, a period).
+
+        Whether the span's member list is recorded at all is `members.roster`'s question: ask it
+        before reading an empty or partial answer here as "no members".
+        """
+        during = Membership.objects.filter(membership_during_q(starts_on, ends_on), kommun=OuterRef("pk"))
+        return self.filter(Exists(during))
+
+    def members_in_year(self, year: int) -> KommunQuerySet:
+        return self.members_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 class Kommun(models.Model):
@@ -100,6 +119,18 @@ class AgreementPeriod(models.Model):
     name = models.CharField(_("name"), max_length=32, unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    # Whether every member of the period is entered. Until then figures for its years say the
+    # member list is missing instead of counting whoever happens to be recorded (members.roster).
+    roster_recorded = models.BooleanField(
+        _("member list recorded"),
+        default=False,
+        help_text=_(
+            "Tick when every member kommun of the period is entered. Until then, SBA averages and other "
+            "figures for the period's years say that the member list is missing."
+        ),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_on"]

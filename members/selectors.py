@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from . import access
-from .models import Contact, Kommun, KommunProfile, Membership, Population, Site
+from .models import AgreementPeriod, Contact, Kommun, KommunProfile, Membership, Population, Site, membership_during_q
 
 
 def kommun_list(*, user) -> QuerySet[Kommun]:
@@ -120,3 +122,48 @@ def kommun_history(kommun: Kommun) -> list[dict]:
     for model, records, label in sources:
         entries += history_entries(list(records.select_related("history_user")), model, label)
     return sorted(entries, key=lambda e: e["date"], reverse=True)
+
+
+# --- Agreement periods (staff) -------------------------------------------------------------------
+
+
+def agreement_periods() -> list[AgreementPeriod]:
+    """Every agreement period with `member_count` (kommuner that were members on at least one day
+    of it), `joined` (of those, not members the day before it began; None for the first period)
+    and `left` (not members the day after it ended). Two queries."""
+    periods = list(AgreementPeriod.objects.order_by("-starts_on"))
+    spans = list(Membership.objects.values_list("kommun_id", "starts_on", "ends_on"))
+
+    def members_on(day) -> set[int]:
+        return {k for k, s, e in spans if s <= day and (e is None or e >= day)}
+
+    for index, period in enumerate(periods):
+        inside = {k for k, s, e in spans if s <= period.ends_on and (e is None or e >= period.starts_on)}
+        period.member_count = len(inside)
+        first = index == len(periods) - 1
+        period.joined = None if first else len(inside - members_on(period.starts_on - datetime.timedelta(days=1)))
+        period.left = len(inside - members_on(period.ends_on + datetime.timedelta(days=1)))
+    return periods
+
+
+def agreement_period_page(period: AgreementPeriod) -> dict:
+    """The period's memberships (who was a member, who joined or left during it) and its change
+    history (two queries)."""
+    memberships = list(
+        Membership.objects.filter(membership_during_q(period.starts_on, period.ends_on))
+        .select_related("kommun")
+        .order_by("kommun__name", "starts_on")
+    )
+    for membership in memberships:
+        membership.joined_during = membership.starts_on > period.starts_on
+        membership.left_during = membership.ends_on is not None and membership.ends_on < period.ends_on
+    history = history_entries(
+        list(AgreementPeriod.history.filter(id=period.pk).select_related("history_user")),
+        AgreementPeriod,
+        lambda r: r.name,
+    )
+    return {
+        "memberships": memberships,
+        "member_count": len({m.kommun_id for m in memberships}),
+        "entries": sorted(history, key=lambda e: e["date"], reverse=True),
+    }

@@ -86,6 +86,11 @@ def kommuner_load(*, kommuner_csv: Path | None = None, members_csv: Path | None 
             f"Evidence: {row['evidence']}",
         )
         result.memberships_created += 1
+    if result.memberships_created and not current.roster_recorded:
+        # The public roster is today's: it records the current period only (members.roster), so
+        # earlier periods say their member list is missing until staff enter it.
+        current.roster_recorded = True
+        current.save(update_fields=["roster_recorded"])
     return result
 
 

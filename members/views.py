@@ -22,6 +22,7 @@ from .cache import Topic
 from .filters import KommunFilter
 from .forms import (
     AcceptInvitationForm,
+    AgreementPeriodForm,
     ContactForm,
     InviteUserForm,
     LanguageForm,
@@ -30,7 +31,7 @@ from .forms import (
     PopulationForm,
     PopulationImportForm,
 )
-from .models import Membership, Population, User
+from .models import AgreementPeriod, Membership, Population, User
 from .population_import import import_population_file
 from .tokens import invitation_token
 
@@ -243,6 +244,27 @@ def membership_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         "members/confirm_delete.html",
         {"kommun": kommun, "object": membership, "cancel_url": kommun.get_absolute_url()},
+    )
+
+
+@access.staff_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    """The agreement periods with their members: where staff see whose list is missing."""
+    return render(request, "members/period_list.html", {"periods": selectors.agreement_periods()})
+
+
+@access.staff_required
+def period_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    period = get_object_or_404(AgreementPeriod, pk=pk) if pk else None
+    form = AgreementPeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Agreement period %(name)s saved.") % {"name": saved.name})
+        return redirect("members:period_edit", pk=saved.pk)
+    return render(
+        request,
+        "members/period_form.html",
+        {"form": form, "period": period, **(selectors.agreement_period_page(period) if period else {})},
     )
 
 

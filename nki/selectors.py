@@ -4,8 +4,11 @@ NKI results are public: every portal user sees every kommun's results (BRIEF.md)
 selectors take no user. Contacts are not public; see `improvers()` for the one exception.
 
 Averages are plain means over kommuner (each kommun counts once, as in SKR's kommun average):
-- SBA average: over the kommuner that are SBA members today (the roster holds no history before
-  the current agreement period, so "members in that year" cannot be told reliably);
+- SBA average of a year: over the kommuner that were SBA members that year (members.roster: a
+  membership covering at least one day of it). Where that year's member list is not recorded the
+  average is unknown and carries the message saying so, never today's members in its place.
+  SBA's own published figure (ReferenceValue SBA) is shown beside it, flagged when they differ by
+  more than rounding;
 - national average: over all kommuner in the store when at least NATIONAL_MIN_KOMMUNER have a
   value, else the published reference value (Kolada), else none;
 - similar kommuner: the kommun's size group by its latest recorded population, the kommun itself
@@ -20,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef
 
-from members import access, cache
+from members import access, cache, roster
 from members.cache import Topic
 from members.models import Contact, Kommun, Lan, Population
 
@@ -57,7 +60,21 @@ def size_groups_by_kommun() -> dict[int, constants.SizeGroup]:
 
 
 def member_ids() -> set[int]:
+    """Today's members: for the "SBA member" badge on a kommun, never for a past year's figures."""
     return set(Kommun.objects.members().values_list("pk", flat=True))
+
+
+def members_of_year(year: int) -> tuple[set[int], roster.Roster]:
+    """Who counts as SBA in a year's table: the year's members when its list is recorded, else
+    today's (for the badge, the filter and the rank only; the SBA average is then unknown and the
+    page shows `roster.missing_message`). Two or three queries."""
+    year_roster = roster.roster_for_year(year)
+    return (set(year_roster.member_ids) if year_roster.recorded else member_ids()), year_roster
+
+
+def sba_averages(queryset) -> dict[tuple[int, int], tuple[Decimal, int]]:
+    """Means per (year, area) over the kommuner that were members in each row's year (one query)."""
+    return _averages(queryset.filter(roster.member_that_year()))
 
 
 def years_with_results(area: ServiceArea | None = None) -> list[int]:
@@ -98,6 +115,31 @@ class Average:
     value: Decimal | None
     n: int = 0
     from_reference: bool = False
+    roster_missing: str = ""  # for an SBA average: why it is unknown (the year's member list is missing)
+    published: Decimal | None = None  # for an SBA average: SBA's own published figure, if any
+
+    @property
+    def differs_from_published(self) -> bool:
+        """More apart than rounding explains: SBA publishes whole numbers (74), the portal one decimal."""
+        if self.value is None or self.published is None:
+            return False
+        whole = self.published == self.published.to_integral_value()
+        return abs(self.value - self.published) > (Decimal("0.55") if whole else Decimal("0.1"))
+
+
+def sba_average(
+    computed: dict[tuple[int, int], tuple[Decimal, int]],
+    published: dict[tuple[int, int], Decimal],
+    missing: dict[int, tuple[str, ...]],
+    key: tuple[int, int],
+) -> Average:
+    """The SBA average of (year, area) over that year's members, with SBA's published figure; unknown
+    with the reason when the year's member list is missing."""
+    year = key[0]
+    if missing.get(year):
+        return Average(None, 0, roster_missing=roster.message_for(missing[year]), published=published.get(key))
+    value, n = computed.get(key, (None, 0))
+    return Average(value, n, published=published.get(key))
 
 
 def national(
@@ -175,13 +217,15 @@ class Overview:
     lans: list[Lan]
     sort: str
     members_ranked: int = 0
+    roster_missing: str = ""  # the year's member list is missing: SBA average unknown
 
 
 def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = "", sort: str = "name") -> Overview:
     """All kommuner with results for a year × the areas that have results that year.
 
-    Queries: years, areas, results, their kommuner (with län), today's members, populations,
-    national reference values, län for the filter — eight, whatever the data size.
+    Queries: years, areas, results, their kommuner (with län), the year's periods and members
+    (today's too when the year's list is missing), populations, national and SBA reference values,
+    län for the filter — ten or eleven, whatever the data size.
     """
     years = years_with_results()
     if year not in years:
@@ -194,9 +238,10 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
     # a Kommun and a Län object per value (most of this page's time at the region's size).
     results = list(NkiResult.objects.filter(year=year))
     kommun_by_id = Kommun.objects.select_related("lan").in_bulk({r.kommun_id for r in results})
-    members = member_ids()
+    members, year_roster = members_of_year(year)
     groups = size_groups_by_kommun()
     refs = references(ReferenceValue.Source.NATIONAL, years=[year])
+    published = references(ReferenceValue.Source.SBA, years=[year])
 
     area_ids = {r.area_id for r in results}
     areas = [a for a in all_areas if a.pk in area_ids]
@@ -213,7 +258,16 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
             out.append(Average(_round(sum(values) / len(values)) if values else None, len(values)))
         return out
 
-    sba = mean(members)
+    if year_roster.recorded:
+        sba = [
+            Average(a.value, a.n, published=published.get((year, area.pk)))
+            for area, a in zip(areas, mean(members), strict=True)
+        ]
+    else:
+        sba = [
+            Average(None, 0, roster_missing=year_roster.missing_message, published=published.get((year, area.pk)))
+            for area in areas
+        ]
     computed = {(year, area.pk): (avg.value, avg.n) for area, avg in zip(areas, mean(kommuner), strict=True)}
     national_row = [national(computed, refs, (year, area.pk)) for area in areas]
 
@@ -258,7 +312,9 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         rows = present + missing
     elif key == "name" and descending:
         rows.reverse()
-    return Overview(year, years, areas, rows, sba, national_row, rank_area, lans, sort, len(ranks))
+    return Overview(
+        year, years, areas, rows, sba, national_row, rank_area, lans, sort, len(ranks), year_roster.missing_message
+    )
 
 
 # --- Kommun page ---------------------------------------------------------------------------------
@@ -299,8 +355,9 @@ class KommunNki:
 def kommun_nki(*, kommun: Kommun) -> KommunNki:
     """The kommun's values per area and year against SBA, national and similar kommuner.
 
-    Queries: areas, the kommun's results, today's members, populations, three averages (SBA,
-    national, similar), national reference values, method breaks — nine, whatever the data size.
+    Queries: areas, the kommun's results, today's members (the badge), populations, three averages
+    (SBA over each year's members, national, similar), the periods (whose member lists are
+    missing), national and SBA reference values, method breaks — eleven, whatever the data size.
     """
     areas = {a.pk: a for a in ServiceArea.objects.all()}
     results = list(NkiResult.objects.filter(kommun=kommun).order_by("year"))
@@ -310,10 +367,12 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
     similar_ids = [k for k, g in groups.items() if group is not None and g == group and k != kommun.pk]
     area_ids = {r.area_id for r in results}
     base = NkiResult.objects.filter(area_id__in=area_ids)
-    sba_avg = _averages(base.filter(kommun_id__in=members))
+    sba_avg = sba_averages(base)
     national_avg = _averages(base)
     similar_avg = _averages(base.filter(kommun_id__in=similar_ids)) if similar_ids else {}
+    missing = roster.missing_by_year({r.year for r in results})
     refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids)
+    published = references(ReferenceValue.Source.SBA, area_ids=area_ids)
     breaks = {(b.area_id, b.year): b for b in MethodBreak.objects.filter(area_id__in=area_ids)}
 
     by_area: dict[int, list[NkiResult]] = defaultdict(list)
@@ -330,12 +389,11 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
             change = None
             if previous is not None and previous.year == result.year - 1 and method_break is None:
                 change = stats.change(previous.interval, current_interval, result.nki - previous.cell.value)
-            sba_value, sba_n = sba_avg.get(key, (None, 0))
             similar_value, similar_n = similar_avg.get(key, (None, 0))
             point = TrendPoint(
                 result.year,
                 Cell(result),
-                Average(sba_value, sba_n),
+                sba_average(sba_avg, published, missing, key),
                 national(national_avg, refs, key),
                 Average(similar_value, similar_n),
                 change,
@@ -425,8 +483,9 @@ def correlations(results: list[NkiResult]) -> list[FactorCorrelation]:
 def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
     """One area and year: every kommun's value, factor correlations and the biggest improvers.
 
-    Queries: years, results of the year, today's members, national reference, earlier results,
-    the improvers' NKI contacts — six, whatever the data size.
+    Queries: years, results of the year, the year's periods and members (today's too when its list
+    is missing), national and SBA reference, earlier results, the improvers' NKI contacts — eight
+    or nine, whatever the data size.
     """
     years = years_with_results(area)
     if year not in years:
@@ -434,8 +493,9 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
     if year is None:
         return AreaPage(area, None, [], [], Average(None), Average(None), [], [])
     results = list(NkiResult.objects.filter(area=area, year=year).select_related("kommun"))
-    members = member_ids()
+    members, year_roster = members_of_year(year)
     refs = references(ReferenceValue.Source.NATIONAL, area_ids=[area.pk], years=[year])
+    published = references(ReferenceValue.Source.SBA, area_ids=[area.pk], years=[year]).get((year, area.pk))
 
     ranks = competition_ranks(
         {r.kommun_id: r.nki for r in results if r.kommun_id in members and stats.sample_flag(r.answers).ranked}
@@ -445,7 +505,14 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
         key=lambda row: (-row[2].value, row[0].name),
     )
     member_values = [r.nki for r in results if r.kommun_id in members]
-    sba = Average(_round(sum(member_values) / len(member_values)) if member_values else None, len(member_values))
+    if year_roster.recorded:
+        sba = Average(
+            _round(sum(member_values) / len(member_values)) if member_values else None,
+            len(member_values),
+            published=published,
+        )
+    else:
+        sba = Average(None, 0, roster_missing=year_roster.missing_message, published=published)
     all_values = [r.nki for r in results]
     computed = {(year, area.pk): (_round(sum(all_values) / len(all_values)), len(all_values))} if all_values else {}
     return AreaPage(
@@ -499,19 +566,20 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
 
 
 def kommun_panel(*, kommun: Kommun) -> dict | None:
-    """The kommun's latest NKI per area against the SBA average (three queries), or None."""
+    """The kommun's latest NKI per area against the SBA average of that year's members (four
+    queries: latest year, results, SBA averages, the periods), or None."""
     latest = NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True)[:1]
     latest = latest[0] if latest else None
     if latest is None:
         return None
     results = list(NkiResult.objects.filter(kommun=kommun, year=latest).select_related("area"))
-    members = Kommun.objects.members().values("pk")
-    sba = _averages(NkiResult.objects.filter(year=latest, kommun_id__in=members))
+    sba = sba_averages(NkiResult.objects.filter(year=latest))
+    missing = roster.missing_by_year([latest])
     rows = [
-        (r.area, Cell(r), sba.get((latest, r.area_id), (None, 0))[0])
+        (r.area, Cell(r), sba_average(sba, {}, missing, (latest, r.area_id)))
         for r in sorted(results, key=lambda r: (r.area.order, r.area.code))
     ]
-    return {"kommun": kommun, "year": latest, "rows": rows}
+    return {"kommun": kommun, "year": latest, "rows": rows, "roster_missing": roster.message_for(missing[latest])}
 
 
 # --- Region averages (for the overview and digests) ----------------------------------------------
@@ -526,24 +594,33 @@ class AreaAverages:
 
 def region_averages(*, until_year: int | None = None) -> dict:
     """The SBA and national average per area for the latest year with results (up to
-    `until_year`), computed as on the overview page: {"year": int | None, "rows": [AreaAverages]}.
+    `until_year`), computed as on the overview page: {"year": int | None, "rows": [AreaAverages],
+    "roster_missing": str} (the SBA average over that year's members; unknown, with the message,
+    when the year's member list is missing).
 
-    Five queries: years, SBA averages, averages of all kommuner, national reference values, areas.
+    Seven queries: years, SBA averages, averages of all kommuner, the periods, national and SBA
+    reference values, areas.
     """
     years = [y for y in years_with_results() if until_year is None or y <= until_year]
     if not years:
         return {"year": None, "rows": []}
     year = years[0]
     base = NkiResult.objects.filter(year=year)
-    sba = _averages(base.filter(kommun_id__in=Kommun.objects.members().values("pk")))
+    sba = sba_averages(base)
     everyone = _averages(base)
+    missing = roster.missing_by_year([year])
     refs = references(ReferenceValue.Source.NATIONAL, years=[year])
+    published = references(ReferenceValue.Source.SBA, years=[year])
     rows = [
-        AreaAverages(area, Average(*sba.get((year, area.pk), (None, 0))), national(everyone, refs, (year, area.pk)))
+        AreaAverages(
+            area,
+            sba_average(sba, published, missing, (year, area.pk)),
+            national(everyone, refs, (year, area.pk)),
+        )
         for area in ServiceArea.objects.all()
         if (year, area.pk) in everyone
     ]
-    return {"year": year, "rows": rows}
+    return {"year": year, "rows": rows, "roster_missing": roster.message_for(missing[year])}
 
 
 def latest_totals(kommun_ids: list[int]) -> dict[int, NkiResult]:

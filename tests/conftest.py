@@ -206,3 +206,23 @@ def personas(staff, admin_user, user_a, user_b, user_outside) -> dict[str, User 
         "user_b": user_b,
         "user_outside": user_outside,
     }
+
+
+@pytest.fixture
+def past_rosters(db) -> None:
+    """Today's roster as the member list of every seeded agreement period (2017–2028).
+
+    The register seeds the current period only (members.roster: earlier periods say their list is
+    missing). Tests whose hand-counted SBA averages are for earlier years and whose members are
+    today's members use this; tests of who was a member when build their own memberships.
+    """
+    import datetime
+
+    from members.models import AgreementPeriod, Membership
+
+    for membership in Membership.objects.filter(starts_on=datetime.date(2025, 1, 1)):
+        membership.starts_on = datetime.date(2017, 1, 1)
+        membership.save()
+    for period in AgreementPeriod.objects.all():
+        period.roster_recorded = True
+        period.save()

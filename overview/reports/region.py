@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from inquiries import selectors as inquiry_selectors
 from inquiries.models import Dispatch, Inquiry, Outcome
+from members import roster
 from members.models import Kommun
 from nki import selectors as nki_selectors
 
@@ -26,16 +27,23 @@ from .models import KpiTarget
 from .periods import Period, agreement_period_of, day_range, report_day
 
 # --- Members, maturity and dialog ----------------------------------------------------------------
+# Counted over the members on the report day (members.roster): unknown, not today's members, when
+# that day's member list is not recorded.
+
+
+def _roster_recorded(day) -> bool:
+    return not roster.missing_by_year([day.year])[day.year]
 
 
 def kpi_members(period: Period):
-    return Kommun.objects.members(report_day(period)).count()
+    day = report_day(period)
+    return Kommun.objects.members(day).count() if _roster_recorded(day) else None
 
 
 def _share_at_least_aktiv(track: str):
     def actual(period: Period):
         day = report_day(period)
-        members = member_ids(day)
+        members = member_ids(day) if _roster_recorded(day) else []
         if not members:
             return None
         levels = levels_by_kommun(members, on=day)
@@ -58,6 +66,8 @@ def kpi_visits(period: Period):
 def kpi_members_met(period: Period):
     """Share (%) of members with at least one dialog entry in the period."""
     day = report_day(period)
+    if not _roster_recorded(day):
+        return None
     members = Kommun.objects.members(day)
     total = members.count()
     if not total:
@@ -101,7 +111,8 @@ def kpi_jobs(period: Period):
 
 
 def kpi_nki_sba(period: Period):
-    """SBA average NKI totalt, for the latest year with results up to the period's end."""
+    """SBA average NKI totalt, for the latest year with results up to the period's end, over that
+    year's members (None when its member list is missing)."""
     averages = nki_selectors.region_averages(until_year=report_day(period).year)
     total = next((row for row in averages["rows"] if row.area.is_total), None)
     return total.sba.value if total else None
@@ -155,4 +166,6 @@ def region_report(period: Period) -> dict:
                 running=report_day(period) < period.ends_on,
             )
         )
-    return {"agreement": agreement, "rows": rows, "as_of": report_day(period)}
+    day = report_day(period)
+    missing = roster.missing_for_span(period.starts_on, day, agreement.name if agreement else period.label)
+    return {"agreement": agreement, "rows": rows, "as_of": day, "roster_missing": roster.message_for(missing)}

@@ -35,6 +35,8 @@ FORM_VIEWS = {
     "members:population_create",
     "members:population_edit",
     "members:population_import",
+    "members:period_create",
+    "members:period_edit",
     "members:user_invite",
     "members:account",
     "members:two_factor_setup",

@@ -18,7 +18,7 @@ from tests.conftest import client_for
 from ..factories import KpiTargetFactory
 from .test_overview_page import map_classes, parse_map
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("past_rosters")]  # averages of 2022–2024
 
 
 def result(kommun, area, year, nki, answers=40):
