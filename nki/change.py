@@ -23,6 +23,9 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from members import cache
+from members.cache import Topic
+
 from . import constants, stats
 from .models import MethodBreak
 
@@ -45,6 +48,12 @@ def method_breaks(area_ids: Iterable[int] | None = None) -> Breaks:
     if area_ids is not None:
         queryset = queryset.filter(area_id__in=list(area_ids))
     return {(b.area_id, b.year): b for b in queryset}
+
+
+def all_method_breaks() -> Breaks:
+    """Every method break, cached until the next NKI write: for readers run once per recipient
+    (digests), so a break costs no query per e-mail."""
+    return cache.get_or_build("nki-method-breaks", topics=(Topic.NKI,), build=method_breaks)
 
 
 def break_between(breaks: Breaks, area_id: int, from_year: int, to_year: int) -> MethodBreak | None:

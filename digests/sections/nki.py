@@ -76,7 +76,7 @@ def nki_movement(recipient: Recipient, period: Period) -> dict | None:
         return None
     current = latest[0]
     previous = latest[1] if len(latest) > 1 else None
-    change = nki_change.result_change(previous, current, breaks=nki_change.method_breaks([current.area_id]))
+    change = nki_change.result_change(previous, current, breaks=nki_change.all_method_breaks())
     return {
         "kommun": recipient.kommun,
         "year": current.year,
