@@ -42,12 +42,27 @@ RANKING_MIN_ANSWERS = 20  # the NKI-totalt ranking: below this a kommun is not r
 ASSUMED_ANSWER_SD = Decimal("22")
 Z_95 = Decimal("1.96")
 
+# A change between two years is reported only when both values rest on at least this many answers
+# (SKR's Öppna jämförelser threshold): below it the change says "too few answers" instead of a number.
+CHANGE_MIN_ANSWERS = RELIABLE_MIN_ANSWERS
+# A change of an average (SBA, national, similar kommuner) is reported only when at least this many
+# kommuner stand behind both years' averages; an average has no interval, so its change is never
+# called significant (nki/change.py).
+CHANGE_AVERAGE_MIN_KOMMUNER = 5
+
 # A correlation needs at least this many kommuner to be shown at all.
 CORRELATION_MIN_KOMMUNER = 5
 
 # The national average is computed from the stored results when at least this many kommuner have
 # a value; otherwise the published reference value (Kolada national average) is used.
 NATIONAL_MIN_KOMMUNER = 100
+
+# Complete years: a year becomes "the latest" (overviews, reports, e-mail) only when at least this
+# share of that year's SBA members have a result for it, or when a national figure for the year is
+# present (a stored Kolada reference value, or NATIONAL_MIN_KOMMUNER kommuner with a value). Newer
+# years are shown as preliminary. Every year up to the latest complete one counts as final.
+# Read by nki.selectors.year_statuses() / latest_complete_year().
+COMPLETE_YEAR_MEMBER_SHARE = Decimal("0.5")
 
 # "Biggest improvers": change over this many years, from values with at least SHOW_MIN_ANSWERS.
 IMPROVER_YEARS = 3

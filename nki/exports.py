@@ -63,12 +63,14 @@ def kommun_table(kommun, data: selectors.KommunNki) -> Table:
         _("Similar kommuner"),
         pgettext("NKI difference", "Change"),
         _("Significant"),
+        _("Change, in words"),
         _("Method break"),
+        _("Preliminary"),
     ]
     rows = []
     for trend in data.trends:
         for p in trend.points:
-            significant = "" if p.change is None or p.change.significant is None else _yes_no(p.change.significant)
+            significant = "" if p.change.significant is None else _yes_no(p.change.significant)
             rows.append(
                 [
                     trend.area.name,
@@ -80,9 +82,11 @@ def kommun_table(kommun, data: selectors.KommunNki) -> Table:
                     p.sba.value,
                     p.national.value,
                     p.similar.value,
-                    p.change.delta if p.change else None,
+                    p.change.delta,
                     significant,
+                    p.change.label,
                     p.method_break.description if p.method_break else "",
+                    _yes_no(p.preliminary),
                 ]
             )
     return Table(f"nki-{kommun.code}", headers, rows)

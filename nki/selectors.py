@@ -21,13 +21,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from members import access, cache, roster
 from members.cache import Topic
 from members.models import Contact, Kommun, Lan, Population
 
-from . import constants, stats
+from . import change, constants, stats
 from .models import MethodBreak, NkiResult, ReferenceValue, ServiceArea
 
 ONE = Decimal("0.1")
@@ -75,6 +76,131 @@ def members_of_year(year: int) -> tuple[set[int], roster.Roster]:
 def sba_averages(queryset) -> dict[tuple[int, int], tuple[Decimal, int]]:
     """Means per (year, area) over the kommuner that were members in each row's year (one query)."""
     return _averages(queryset.filter(roster.member_that_year()))
+
+
+def sba_members_in(year: int) -> QuerySet[Kommun]:
+    """The kommuner that were SBA members at any time in `year` (members.roster's rule).
+
+    For counting (how complete a year is); empty when the year's member list is not recorded, which
+    the completeness rule then judges against today's members. The SBA average reads the roster
+    itself (sba_averages, members_of_year), so that a missing list is said, not guessed.
+    """
+    return Kommun.objects.members_in_year(year)
+
+
+# --- Complete years ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearStatus:
+    """How complete one year's results are (constants.COMPLETE_YEAR_MEMBER_SHARE)."""
+
+    year: int
+    kommuner: int  # kommuner with any result for the year
+    members: int  # SBA members of the year (today's when the year's roster is not recorded)
+    members_with_results: int
+    national_reference: bool  # a published national (Kolada) value for the year is stored
+    complete: bool
+
+
+def _year_statuses() -> dict[int, YearStatus]:
+    """Three queries whatever the number of years: kommuner per year; members and members with
+    results per year, and today's members with results (for years whose roster is not recorded),
+    in one aggregate; the years with a national reference value."""
+    kommuner = dict(
+        NkiResult.objects.order_by()
+        .values("year")
+        .annotate(n=Count("kommun_id", distinct=True))
+        .values_list("year", "n")
+    )
+    if not kommuner:
+        return {}
+    this_year = timezone.localdate().year
+    today = Q(pk__in=sba_members_in(this_year).values("pk"))
+    aggregates = {"today": Count("pk", filter=today)}
+    for year in kommuner:
+        in_year = Q(pk__in=sba_members_in(year).values("pk"))
+        has_result = Q(Exists(NkiResult.objects.filter(kommun_id=OuterRef("pk"), year=year)))
+        aggregates[f"m{year}"] = Count("pk", filter=in_year)
+        aggregates[f"r{year}"] = Count("pk", filter=in_year & has_result)
+        aggregates[f"t{year}"] = Count("pk", filter=today & has_result)
+    counts = Kommun.objects.aggregate(**aggregates)
+    national_years = set(
+        ReferenceValue.objects.filter(source=ReferenceValue.Source.NATIONAL)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    statuses = {}
+    for year, n in kommuner.items():
+        members, with_results = counts[f"m{year}"], counts[f"r{year}"]
+        if not members:
+            # No roster recorded for the year: judged against today's members and their results,
+            # rather than called complete or incomplete for want of a roster.
+            members, with_results = counts["today"], counts[f"t{year}"]
+        statuses[year] = judge_year(year, n, members, with_results, year in national_years)
+    return statuses
+
+
+def judge_year(year: int, kommuner: int, members: int, members_with_results: int, national_reference: bool):
+    """The completeness rule (constants.COMPLETE_YEAR_MEMBER_SHARE) on a year's counts."""
+    by_members = members > 0 and Decimal(members_with_results) >= constants.COMPLETE_YEAR_MEMBER_SHARE * members
+    national_figure = national_reference or kommuner >= constants.NATIONAL_MIN_KOMMUNER
+    return YearStatus(year, kommuner, members, members_with_results, national_reference, by_members or national_figure)
+
+
+def year_status_with(year: int, kommun_ids: set[int]) -> YearStatus:
+    """How complete `year` would be with results for `kommun_ids` added to the stored ones (for the
+    import preview). Four queries."""
+    with_results = set(NkiResult.objects.filter(year=year).order_by().values_list("kommun_id", flat=True).distinct())
+    with_results |= set(kommun_ids)
+    members = set(sba_members_in(year).values_list("pk", flat=True))
+    if not members:  # no roster recorded for the year: today's members, as in year_statuses()
+        members = set(sba_members_in(timezone.localdate().year).values_list("pk", flat=True))
+    reference = ReferenceValue.objects.filter(source=ReferenceValue.Source.NATIONAL, year=year).exists()
+    return judge_year(year, len(with_results), len(members), len(members & with_results), reference)
+
+
+def year_statuses() -> dict[int, YearStatus]:
+    """Each year's completeness, cached until the next NKI or register write (or midnight)."""
+    return cache.get_or_build(
+        "nki-year-statuses", topics=(Topic.NKI, Topic.REGISTER), by_date=True, build=_year_statuses
+    )
+
+
+def latest_complete_year(until_year: int | None = None) -> int | None:
+    """The year that is "the latest" in overviews, reports and e-mail: the newest year with results
+    up to `until_year` that is complete, or older than a complete year (a year before the latest
+    complete one is final). None when no year is complete (everything is preliminary)."""
+    statuses = year_statuses()
+    complete = [y for y, s in statuses.items() if s.complete]
+    if not complete:
+        return None
+    newest = max(complete)
+    candidates = [y for y in statuses if y <= newest and (until_year is None or y <= until_year)]
+    return max(candidates) if candidates else None
+
+
+def is_preliminary(year: int | None) -> bool:
+    """A year newer than the latest complete one (or any year while none is complete)."""
+    if year is None:
+        return False
+    latest = latest_complete_year()
+    return latest is None or year > latest
+
+
+def preliminary_status(until_year: int | None = None) -> YearStatus | None:
+    """The newest preliminary year (up to `until_year`) with its counts, or None."""
+    statuses = year_statuses()
+    newer = [y for y in statuses if is_preliminary(y) and (until_year is None or y <= until_year)]
+    return statuses[max(newer)] if newer else None
+
+
+def default_year(years: list[int]) -> int | None:
+    """The year a page opens on: the latest complete year among `years`, else the newest."""
+    latest = latest_complete_year()
+    final = [y for y in years if latest is not None and y <= latest]
+    return max(final) if final else (max(years) if years else None)
 
 
 def years_with_results(area: ServiceArea | None = None) -> list[int]:
@@ -218,10 +344,13 @@ class Overview:
     sort: str
     members_ranked: int = 0
     roster_missing: str = ""  # the year's member list is missing: SBA average unknown
+    preliminary: YearStatus | None = None  # set when the year shown is not complete yet
 
 
 def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = "", sort: str = "name") -> Overview:
-    """All kommuner with results for a year × the areas that have results that year.
+    """All kommuner with results for a year × the areas that have results that year. Without a
+    year (or an unknown one): the latest complete year (latest_complete_year), a preliminary year
+    is shown only when asked for, or when no year is complete, and is then marked.
 
     Queries: years, areas, results, their kommuner (with län), the year's periods and members
     (today's too when the year's list is missing), populations, national and SBA reference values,
@@ -229,7 +358,7 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
     """
     years = years_with_results()
     if year not in years:
-        year = years[0] if years else None
+        year = default_year(years)
     all_areas = list(ServiceArea.objects.all())
     lans = list(Lan.objects.all())
     if year is None:
@@ -312,8 +441,20 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         rows = present + missing
     elif key == "name" and descending:
         rows.reverse()
+    preliminary = year_statuses().get(year) if is_preliminary(year) else None
     return Overview(
-        year, years, areas, rows, sba, national_row, rank_area, lans, sort, len(ranks), year_roster.missing_message
+        year,
+        years,
+        areas,
+        rows,
+        sba,
+        national_row,
+        rank_area,
+        lans,
+        sort,
+        len(ranks),
+        year_roster.missing_message,
+        preliminary,
     )
 
 
@@ -327,9 +468,10 @@ class TrendPoint:
     sba: Average
     national: Average
     similar: Average
-    change: stats.Change | None
+    change: change.NkiChange
     method_break: MethodBreak | None
     interval: stats.Interval | None
+    preliminary: bool = False
 
 
 @dataclass
@@ -341,6 +483,11 @@ class AreaTrend:
     def latest(self) -> TrendPoint:
         return self.points[-1]
 
+    def latest_until(self, year: int | None) -> TrendPoint | None:
+        """The newest point up to `year` (None: no point that old, or no year given)."""
+        points = [p for p in self.points if year is not None and p.year <= year]
+        return points[-1] if points else None
+
 
 @dataclass
 class KommunNki:
@@ -350,14 +497,17 @@ class KommunNki:
     trends: list[AreaTrend]
     is_member: bool = False
     breaks: list[MethodBreak] = field(default_factory=list)
+    latest_complete_year: int | None = None
 
 
 def kommun_nki(*, kommun: Kommun) -> KommunNki:
-    """The kommun's values per area and year against SBA, national and similar kommuner.
+    """The kommun's values per area and year against SBA, national and similar kommuner, each
+    year's change from the year before (nki.change) and whether the year is still preliminary.
 
     Queries: areas, the kommun's results, today's members (the badge), populations, three averages
     (SBA over each year's members, national, similar), the periods (whose member lists are
-    missing), national and SBA reference values, method breaks — eleven, whatever the data size.
+    missing), national and SBA reference values, method breaks — eleven, whatever the data size
+    (the years' completeness is cached, nki-year-statuses).
     """
     areas = {a.pk: a for a in ServiceArea.objects.all()}
     results = list(NkiResult.objects.filter(kommun=kommun).order_by("year"))
@@ -373,7 +523,8 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
     missing = roster.missing_by_year({r.year for r in results})
     refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids)
     published = references(ReferenceValue.Source.SBA, area_ids=area_ids)
-    breaks = {(b.area_id, b.year): b for b in MethodBreak.objects.filter(area_id__in=area_ids)}
+    breaks = change.method_breaks(area_ids)
+    latest_complete = latest_complete_year()
 
     by_area: dict[int, list[NkiResult]] = defaultdict(list)
     for result in results:
@@ -381,14 +532,9 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
     trends = []
     for area_id in sorted(by_area, key=lambda pk: (areas[pk].order, areas[pk].code)):
         points: list[TrendPoint] = []
-        previous: TrendPoint | None = None
+        previous: NkiResult | None = None
         for result in by_area[area_id]:
             key = (result.year, area_id)
-            current_interval = stats.interval(result.nki, result.answers, result.ci_low, result.ci_high)
-            method_break = breaks.get((area_id, result.year))
-            change = None
-            if previous is not None and previous.year == result.year - 1 and method_break is None:
-                change = stats.change(previous.interval, current_interval, result.nki - previous.cell.value)
             similar_value, similar_n = similar_avg.get(key, (None, 0))
             point = TrendPoint(
                 result.year,
@@ -396,15 +542,16 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
                 sba_average(sba_avg, published, missing, key),
                 national(national_avg, refs, key),
                 Average(similar_value, similar_n),
-                change,
-                method_break,
-                current_interval,
+                change.result_change(previous, result, breaks=breaks),
+                breaks.get((area_id, result.year)),
+                stats.interval(result.nki, result.answers, result.ci_low, result.ci_high),
+                latest_complete is None or result.year > latest_complete,
             )
             points.append(point)
-            previous = point
+            previous = result
         trends.append(AreaTrend(areas[area_id], points))
     used_breaks = [b for b in breaks.values() if any(t.area.pk == b.area_id for t in trends)]
-    return KommunNki(kommun, group, len(similar_ids), trends, kommun.pk in members, used_breaks)
+    return KommunNki(kommun, group, len(similar_ids), trends, kommun.pk in members, used_breaks, latest_complete)
 
 
 def chart_data(data: KommunNki, labels: dict[str, str]) -> dict:
@@ -468,6 +615,7 @@ class AreaPage:
     correlations: list[FactorCorrelation]
     improvers: list[Improver]
     correlation_n: int = 0
+    preliminary: YearStatus | None = None
 
 
 def correlations(results: list[NkiResult]) -> list[FactorCorrelation]:
@@ -489,7 +637,7 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
     """
     years = years_with_results(area)
     if year not in years:
-        year = years[0] if years else None
+        year = default_year(years)
     if year is None:
         return AreaPage(area, None, [], [], Average(None), Average(None), [], [])
     results = list(NkiResult.objects.filter(area=area, year=year).select_related("kommun"))
@@ -524,6 +672,7 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
         national(computed, refs, (year, area.pk)),
         correlations(results),
         improvers(area=area, year=year, current=results, members=members),
+        preliminary=year_statuses().get(year) if is_preliminary(year) else None,
     )
 
 
@@ -535,9 +684,15 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
 
     Contact visibility: contacts are kommun-private, but an improver's NKI contact is shown so a
     kommun knows whom to call: members.access.public_nki_contacts, the access module's one named
-    exception (name and e-mail of the NKI role only). Two queries.
+    exception (name and e-mail of the NKI role only).
+
+    The rise is nki.change's: no window reaches back across a method break (it starts at the
+    break), and a rise on too few answers is not one. Three queries.
     """
+    breaks = change.method_breaks([area.pk])
     since = year - constants.IMPROVER_YEARS
+    if method_break := change.break_between(breaks, area.pk, since, year):
+        since = method_break.year
     earlier: dict[int, NkiResult] = {}
     for result in NkiResult.objects.filter(area=area, year__gte=since, year__lt=year).order_by("-year"):
         if not stats.sample_flag(result.answers).greyed:
@@ -545,10 +700,11 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
     found = []
     for result in current:
         before = earlier.get(result.kommun_id)
-        if result.kommun_id not in members or before is None or stats.sample_flag(result.answers).greyed:
+        if result.kommun_id not in members or before is None:
             continue
-        delta = result.nki - before.nki
-        if delta > 0:
+        rise = change.result_change(before, result, breaks=breaks, from_year=before.year)
+        delta = rise.delta
+        if rise.comparable and delta > 0:
             found.append(
                 Improver(result.kommun, before.year, before.nki, result.nki, delta, result.kommun_id in members, [])
             )
@@ -566,12 +722,16 @@ def improvers(*, area: ServiceArea, year: int, current: list[NkiResult], members
 
 
 def kommun_panel(*, kommun: Kommun) -> dict | None:
-    """The kommun's latest NKI per area against the SBA average of that year's members (four
-    queries: latest year, results, SBA averages, the periods), or None."""
-    latest = NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True)[:1]
-    latest = latest[0] if latest else None
-    if latest is None:
+    """The kommun's latest NKI per area in a complete year (latest_complete_year) against the SBA
+    average of that year's members, and the newer preliminary year if the kommun has one (four
+    queries: years, results, SBA averages, the periods), or None. When no complete year holds a
+    result of the kommun, its newest year is shown, marked preliminary."""
+    years = list(NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True).distinct())
+    if not years:
         return None
+    final = [y for y in years if not is_preliminary(y)]
+    latest = final[0] if final else years[0]
+    newer = years[0] if years[0] != latest else None
     results = list(NkiResult.objects.filter(kommun=kommun, year=latest).select_related("area"))
     sba = sba_averages(NkiResult.objects.filter(year=latest))
     missing = roster.missing_by_year([latest])
@@ -579,7 +739,14 @@ def kommun_panel(*, kommun: Kommun) -> dict | None:
         (r.area, Cell(r), sba_average(sba, {}, missing, (latest, r.area_id)))
         for r in sorted(results, key=lambda r: (r.area.order, r.area.code))
     ]
-    return {"kommun": kommun, "year": latest, "rows": rows, "roster_missing": roster.message_for(missing[latest])}
+    return {
+        "kommun": kommun,
+        "year": latest,
+        "rows": rows,
+        "roster_missing": roster.message_for(missing[latest]),
+        "preliminary": is_preliminary(latest),
+        "newer": newer,
+    }
 
 
 # --- Region averages (for the overview and digests) ----------------------------------------------
@@ -593,18 +760,19 @@ class AreaAverages:
 
 
 def region_averages(*, until_year: int | None = None) -> dict:
-    """The SBA and national average per area for the latest year with results (up to
-    `until_year`), computed as on the overview page: {"year": int | None, "rows": [AreaAverages],
-    "roster_missing": str} (the SBA average over that year's members; unknown, with the message,
-    when the year's member list is missing).
+    """The SBA and national average per area for the latest complete year (up to `until_year`,
+    latest_complete_year), computed as on the overview page: {"year": int | None, "rows":
+    [AreaAverages], "roster_missing": str, "preliminary": YearStatus | None} — the SBA average over
+    that year's members (unknown, with the message, when the year's member list is missing) and
+    the newer year still coming in, if any.
 
-    Seven queries: years, SBA averages, averages of all kommuner, the periods, national and SBA
-    reference values, areas.
+    Six queries (SBA averages, averages of all kommuner, the periods, national and SBA reference
+    values, areas) and the cached years' completeness.
     """
-    years = [y for y in years_with_results() if until_year is None or y <= until_year]
-    if not years:
-        return {"year": None, "rows": []}
-    year = years[0]
+    year = latest_complete_year(until_year)
+    preliminary = preliminary_status(until_year)
+    if year is None:
+        return {"year": None, "rows": [], "roster_missing": "", "preliminary": preliminary}
     base = NkiResult.objects.filter(year=year)
     sba = sba_averages(base)
     everyone = _averages(base)
@@ -620,12 +788,48 @@ def region_averages(*, until_year: int | None = None) -> dict:
         for area in ServiceArea.objects.all()
         if (year, area.pk) in everyone
     ]
-    return {"year": year, "rows": rows, "roster_missing": roster.message_for(missing[year])}
+    return {"year": year, "rows": rows, "roster_missing": roster.message_for(missing[year]), "preliminary": preliminary}
+
+
+@dataclass(frozen=True)
+class ComparableSeries:
+    """A kommun's longest run of years in one area that can be compared over time (no method break
+    inside it), and the break that cut off earlier years, if any."""
+
+    area: ServiceArea
+    years: list[int]
+    cut_by: MethodBreak | None = None
+
+
+def comparable_series(kommun_ids: list[int]) -> dict[int, ComparableSeries]:
+    """For each kommun with results: the area whose results since its last method break (nki.change)
+    span the most years. Three queries (results, method breaks, areas), whatever the data size."""
+    years: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for kommun_id, area_id, year in (
+        NkiResult.objects.filter(kommun_id__in=kommun_ids).order_by().values_list("kommun_id", "area_id", "year")
+    ):
+        years[(kommun_id, area_id)].add(year)
+    breaks = change.method_breaks({area_id for _kommun, area_id in years})
+    areas = ServiceArea.objects.in_bulk({area_id for _kommun, area_id in years})
+    best: dict[int, ComparableSeries] = {}
+    for (kommun_id, area_id), found in years.items():
+        ordered = sorted(found)
+        cut = change.break_between(breaks, area_id, ordered[0], ordered[-1])
+        run = [y for y in ordered if cut is None or y >= cut.year]
+        series = ComparableSeries(areas[area_id], run, cut)
+        current = best.get(kommun_id)
+        if current is None or (len(run), -areas[area_id].order) > (len(current.years), -current.area.order):
+            best[kommun_id] = series
+    return best
 
 
 def latest_totals(kommun_ids: list[int]) -> dict[int, NkiResult]:
-    """Each kommun's latest NKI totalt (one query)."""
+    """Each kommun's latest NKI totalt up to the latest complete year (one query; while no year
+    is complete, the newest)."""
     latest: dict[int, NkiResult] = {}
-    for result in NkiResult.objects.filter(kommun_id__in=kommun_ids, area__is_total=True).order_by("kommun_id", "year"):
+    results = NkiResult.objects.filter(kommun_id__in=kommun_ids, area__is_total=True)
+    if (until := latest_complete_year()) is not None:
+        results = results.filter(year__lte=until)
+    for result in results.order_by("kommun_id", "year"):
         latest[result.kommun_id] = result
     return latest

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from members import cache
 from members.cache import Topic
 
-from . import constants, importers
+from . import constants, importers, selectors
 from .models import NkiImport, NkiResult, Source
 from .reading import VALUE_FIELDS, Parsed, Problem, UploadRefused
 
@@ -102,10 +102,37 @@ def nki_import(
     if parsed is None:
         return report
     plan = _plan(report, parsed, existing=_stored_results(parsed), dry_run=dry_run)
+    report.warnings.extend(_partial_year_warnings(parsed))
     if dry_run or not report.changed:
         return report
     _store(report, parsed, plan, user=user)
     return report
+
+
+def _partial_year_warnings(parsed: Parsed) -> list[str]:
+    """A warning for each year of the file that would be newer than the latest complete year and
+    still not complete after the import (selectors.year_status_with): it stays preliminary. The
+    import is still possible."""
+    latest = selectors.latest_complete_year()
+    by_year: dict[int, set[int]] = {}
+    for value in parsed.values:
+        by_year.setdefault(value.year, set()).add(value.kommun.pk)
+    warnings = []
+    for year in sorted(by_year):
+        if latest is not None and year <= latest:
+            continue
+        status = selectors.year_status_with(year, by_year[year])
+        if not status.complete:
+            warnings.append(
+                _(
+                    "%(year)s is not complete: after this import %(n)s of %(total)s SBA members have results "
+                    "for %(year)s. The year is shown as preliminary and does not become the latest year in "
+                    "overviews, reports and e-mail until at least half of the members have results. You can "
+                    "still import the file."
+                )
+                % {"year": year, "n": status.members_with_results, "total": status.members}
+            )
+    return warnings
 
 
 @dataclass

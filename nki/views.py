@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "nki/index.html",
         {
-            "year": params["year"] if params["year"] in years else next(iter(years), None),
+            "year": params["year"] if params["year"] in years else selectors.default_year(years),
             "data": SimpleLazyObject(lambda: selectors.overview(**params)),
             **cache.fragment(
                 "nki-overview",

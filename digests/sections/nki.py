@@ -1,7 +1,12 @@
 """Sections from nki/: new results for the kommun (weekly) and its NKI movement (quarterly).
 
 NKI results are public (every portal user sees every kommun's results), so there is no access
-scope to apply; each section still reads only the recipient's own kommun. One query each.
+scope to apply; each section still reads only the recipient's own kommun. A fixed number of
+queries each (the years' completeness is cached by nki.selectors).
+
+The movement is nki.change's definition of change, for the latest complete year only
+(nki.selectors.latest_complete_year): no "up 3.0" across a method break, on too few answers or
+within the margin of error; a preliminary year is never mailed as the latest.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from nki import change as nki_change
+from nki import selectors as nki_selectors
 from nki import stats as nki_stats
 from nki.models import NkiResult
 
@@ -46,6 +53,7 @@ def nki_news(recipient: Recipient, period: Period) -> dict | None:
             "answers": r.answers,
             "band": nki_stats.grade_band(r.nki).label,
             "flag": nki_stats.sample_flag(r.answers),
+            "preliminary": nki_selectors.is_preliminary(r.year),
         }
         for r in results[:LIST_LIMIT]
     ]
@@ -53,18 +61,22 @@ def nki_news(recipient: Recipient, period: Period) -> dict | None:
 
 
 def nki_movement(recipient: Recipient, period: Period) -> dict | None:
-    """The kommun's latest NKI totalt known at the quarter's end and the change from the year before."""
+    """The kommun's NKI totalt of the latest complete year up to the quarter's end and its change
+    from the year before (nki.change: a method break, too few answers or no clear change are said
+    in words)."""
     if recipient.kommun is None:
         return None
+    until = nki_selectors.latest_complete_year(period.end.year)
+    if until is None:
+        return None
     latest = list(
-        NkiResult.objects.filter(kommun=recipient.kommun, area__is_total=True, year__lte=period.end.year).order_by(
-            "-year"
-        )[:2]
+        NkiResult.objects.filter(kommun=recipient.kommun, area__is_total=True, year__lte=until).order_by("-year")[:2]
     )
     if not latest:
         return None
     current = latest[0]
-    previous = latest[1] if len(latest) > 1 and latest[1].year == current.year - 1 else None
+    previous = latest[1] if len(latest) > 1 else None
+    change = nki_change.result_change(previous, current, breaks=nki_change.all_method_breaks())
     return {
         "kommun": recipient.kommun,
         "year": current.year,
@@ -72,8 +84,6 @@ def nki_movement(recipient: Recipient, period: Period) -> dict | None:
         "answers": current.answers,
         "band": nki_stats.grade_band(current.nki).label,
         "flag": nki_stats.sample_flag(current.answers),
-        "previous": previous.nki if previous else None,
-        "delta": current.nki - previous.nki if previous else None,
-        "change": abs(current.nki - previous.nki) if previous else None,
+        "change": change,
         "url": _kommun_url(recipient),
     }

@@ -7,12 +7,12 @@ kommun's own answer only. Adding a check: write the function here and add its ke
 - contact_nki / contact_investment: a named contact person with the role (members);
 - inquiry_answer_rate: the share of the inquiries due in the last 12 months that the kommun
   answered, against settings.MATURITY_ANSWER_RATE_THRESHOLD (inquiries); none due: unknown;
-- nki_years: NKI results for at least settings.MATURITY_NKI_MIN_YEARS distinct years (nki).
+- nki_years: NKI results that can be compared over time (no method break between them, nki.change)
+  for at least settings.MATURITY_NKI_MIN_YEARS years in one area (nki).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from inquiries import selectors as inquiry_selectors
 from members.models import Contact
-from nki.models import NkiResult
+from nki import selectors as nki_selectors
 
 from .models import MaturityCriterion
 
@@ -120,31 +120,31 @@ def _year_span(years: list[int]) -> str:
 
 
 def nki_years_evidence(kommun_ids: Iterable[int]) -> dict[int, Evidence]:
-    """NKI results for at least settings.MATURITY_NKI_MIN_YEARS distinct years (one query).
+    """NKI results comparable over time for at least settings.MATURITY_NKI_MIN_YEARS years in one
+    area (nki.selectors.comparable_series: years across a method break do not count together).
+    Three queries.
 
     A kommun with no result in the portal at all is unknown (the results may simply not have been
     imported), so its own answer counts; with some years, the count decides."""
     ids = list(kommun_ids)
-    years: dict[int, set[int]] = defaultdict(set)
-    for kommun_id, year in (
-        NkiResult.objects.filter(kommun_id__in=ids).order_by().values_list("kommun_id", "year").distinct()
-    ):
-        years[kommun_id].add(year)
+    series = nki_selectors.comparable_series(ids)
     needed = settings.MATURITY_NKI_MIN_YEARS
     result = {}
     for pk in ids:
-        found = sorted(years.get(pk, ()))
-        if not found:
+        found = series.get(pk)
+        if found is None:
             result[pk] = Evidence(
                 value="—", met=None, explanation=_("No NKI results for the kommun are in the portal.")
             )
             continue
-        explanation = _("NKI results for %(n)d years are in the portal (%(span)s); %(needed)d years are needed.") % {
-            "n": len(found),
-            "span": _year_span(found),
-            "needed": needed,
-        }
-        result[pk] = Evidence(value=str(len(found)), met=len(found) >= needed, explanation=explanation)
+        explanation = _(
+            "Comparable NKI results for %(n)d years are in the portal (%(area)s %(span)s); %(needed)d are needed."
+        ) % {"n": len(found.years), "area": found.area.name, "span": _year_span(found.years), "needed": needed}
+        if found.cut_by is not None:
+            explanation += " " + _("Earlier years are not comparable: the method changed in %(year)d.") % {
+                "year": found.cut_by.year
+            }
+        result[pk] = Evidence(value=str(len(found.years)), met=len(found.years) >= needed, explanation=explanation)
     return result
 
 

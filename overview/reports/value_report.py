@@ -136,31 +136,31 @@ def section_inquiries(kommun, period: Period) -> dict:
 
 
 def section_nki(kommun, period: Period) -> dict | None:
-    """Per area, the kommun's latest NKI up to the period's end against the SBA and national
-    averages of that year, and the change from the year before (nki.selectors.kommun_nki)."""
-    last_year = report_day(period).year
+    """Per area, the kommun's latest NKI up to the period's end in a complete year
+    (nki.selectors.latest_complete_year) against the SBA and national averages of that year, and
+    the change from the year before as nki.change defines it (a method break, too few answers or a
+    change within the margin of error is said in words, not as a number)."""
+    last_year = nki_selectors.latest_complete_year(report_day(period).year)
+    preliminary = nki_selectors.preliminary_status(report_day(period).year)
     data = nki_selectors.kommun_nki(kommun=kommun)
     rows = []
     for trend in data.trends:
-        points = [p for p in trend.points if p.year <= last_year]
-        if not points:
+        point = trend.latest_until(last_year)
+        if point is None:
             continue
-        point = points[-1]
-        previous = points[-2] if len(points) > 1 and points[-2].year == point.year - 1 else None
         rows.append(
             {
                 "area": trend.area,
                 "point": point,
                 "band": point.cell.band,
                 "flag": point.cell.flag,
-                "previous": previous.cell.value if previous else None,
-                "delta": point.cell.value - previous.cell.value if previous else None,
+                "change": point.change,
             }
         )
     if not rows:
-        return {"rows": [], "year": None}
+        return {"rows": [], "year": None, "preliminary": preliminary}
     year = max(r["point"].year for r in rows)
-    return {"rows": rows, "year": year}
+    return {"rows": rows, "year": year, "preliminary": preliminary}
 
 
 @dataclass(frozen=True)

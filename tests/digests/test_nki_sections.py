@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from digests import services
 from digests.constants import KOMMUN_WEEKLY, MEMBER_QUARTERLY
-from nki.models import NkiImport, NkiResult, ServiceArea
+from nki.models import NkiImport, NkiResult, ReferenceValue, ServiceArea
 from outbox.models import Message
 
 from .conftest import full_contacts
@@ -63,10 +63,18 @@ def test_kommun_digest_nki_in_english(nki_week, user_a, week):
 def test_quarterly_report_shows_nki_movement(nki_week, kommun_a):
     from digests import periods
 
+    # 2025 is complete: Kolada's national figure for the year is stored.
+    ReferenceValue.objects.create(
+        area=ServiceArea.objects.get(code="totalt"), year=2025, source=ReferenceValue.Source.NATIONAL, value=75
+    )
     quarter = periods.quarter(2026, 1)  # results up to 2026: the 2025 figure is the latest
     services.digests_send(kind=MEMBER_QUARTERLY, period=quarter)
     body = Message.objects.get(kind=MEMBER_QUARTERLY, to="kso@flen.example").body_text
-    assert "NKI totalt 2025: 74,0 (högt). Upp 1,5 från året innan. Baserat på 30 svar." in body
-    assert "81,2" not in body
+    # 72.5 (35 answers, ±7.3) → 74.0 (30 answers, ±7.9): the intervals overlap, no clear change.
+    assert (
+        "NKI totalt 2025: 74,0 (högt). Ingen tydlig förändring från 2024 (+1,5, inom felmarginalen). "
+        "Baserat på 30 svar." in body
+    )
+    assert "Upp 1,5" not in body and "81,2" not in body
     varmdo = Message.objects.get(kind=MEMBER_QUARTERLY, to="kso@varmdo.example").body_text
-    assert "NKI totalt 2025: 81,2 (mycket högt)." in varmdo and "från året innan" not in varmdo
+    assert "NKI totalt 2025: 81,2 (mycket högt)." in varmdo and "från 2024" not in varmdo

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from members.models import Contact, Population
-from nki.models import NkiResult, ServiceArea
+from nki.models import NkiResult, ReferenceValue, ServiceArea
 from tests.conftest import client_for
 from tests.factories import ContactFactory
 
@@ -176,11 +176,20 @@ def test_exported_csv_imports_back(staff, results):
     assert report.ok and report.unchanged == 3 and not report.changed
 
 
-def test_kommun_page_panel_shows_latest_nki_against_sba(user_a, results):
+def test_kommun_page_panel_shows_latest_complete_nki_against_sba(user_a, results):
+    # 2023 and 2024 hold one or two of the 56 members and no national figure: preliminary. 2022 is
+    # complete (Kolada's national reference 74,6 is stored), so the panel reads 2022.
     response = client_for(user_a).get(reverse("members:kommun_detail", args=["0482"]))
     text = text_of(response)
-    assert "NKI 2024" in text and "Totalt 74,0 högt 125 svar 74,0" in text
+    assert "NKI 2022" in text and "Totalt 70,0 högt 120 svar 70,0" in text
+    assert "Preliminära resultat för 2024 finns" in text and "NKI 2024" not in text
     assert reverse("nki:kommun", args=["0482"]) in response.content.decode()
+    # Once 2024 has a national figure it is complete, and the latest.
+    ReferenceValue.objects.create(
+        area=ServiceArea.objects.get(code="totalt"), year=2024, source=ReferenceValue.Source.NATIONAL, value=75
+    )
+    text = text_of(client_for(user_a).get(reverse("members:kommun_detail", args=["0482"])))
+    assert "NKI 2024" in text and "Totalt 74,0 högt 125 svar 74,0" in text and "Preliminära" not in text
 
 
 def test_pages_in_english(user_a, results):
@@ -244,6 +253,11 @@ ALL_AREAS = ["totalt", "bygglov", "miljo-och-halsoskydd", "livsmedelskontroll", 
 def test_query_count_does_not_grow_with_kommuner_and_years(user_a, name, url, params, budget):
     client = client_for(user_a)
     make_results(["0482", "0120", "2584"], [2022, 2023], ALL_AREAS)
+    # 2023 complete through a national figure, as 2025 is below through 150 kommuner: both pages
+    # open on a complete year with an earlier year to compare with.
+    ReferenceValue.objects.create(
+        area=ServiceArea.objects.get(code="bygglov"), year=2023, source=ReferenceValue.Source.NATIONAL, value=70
+    )
     few = _count(client, url, params, budget)
     NkiResult.objects.all().delete()
     from members.models import Kommun

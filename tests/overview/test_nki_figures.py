@@ -53,30 +53,48 @@ def kommun_outside():
 # --- Evidence ------------------------------------------------------------------------------------
 
 
-def test_nki_years_evidence(nki_data, kommun_a, kommun_b, django_assert_num_queries):
+def test_nki_years_evidence_counts_comparable_years_only(nki_data, kommun_a, kommun_b, django_assert_num_queries):
+    """Flen: totalt 2022–2024 crosses the Totalt 2024 method break (so only 2024 counts there), but
+    bygglov 2021–2024 has no break: 4 comparable years. Värmdö: totalt 2023–2024 across the break
+    and bygglov 2024: 1 comparable year, with the break said."""
+    for year in (2021, 2022, 2023):
+        result(kommun_a, nki_data["bygglov"], year, "58.0")
     other = Kommun.objects.members().exclude(pk__in=[kommun_a.pk, kommun_b.pk]).first()
     assert settings.MATURITY_NKI_MIN_YEARS == 3
-    with django_assert_num_queries(1):
+    # Results, method breaks, areas.
+    with django_assert_num_queries(3):
         found = evidence.nki_years_evidence([kommun_a.pk, kommun_b.pk, other.pk])
-    assert found[kommun_a.pk].met is True and found[kommun_a.pk].value == "3"
-    assert "NKI-resultat för 3 år finns i portalen (2022–2024)" in found[kommun_a.pk].explanation
-    assert found[kommun_b.pk].met is False and "(2023–2024)" in found[kommun_b.pk].explanation
+    assert found[kommun_a.pk].met is True and found[kommun_a.pk].value == "4"
+    assert "Jämförbara NKI-resultat för 4 år finns i portalen (Bygglov 2021–2024)" in found[kommun_a.pk].explanation
+    assert found[kommun_b.pk].met is False and found[kommun_b.pk].value == "1"
+    assert "(Totalt 2024)" in found[kommun_b.pk].explanation
+    assert "Tidigare år går inte att jämföra: metodbyte 2024." in found[kommun_b.pk].explanation
     # No result at all: unknown (perhaps not imported), so the kommun's own answer counts.
     assert found[other.pk].met is None and found[other.pk].value == "—"
     with translation.override("en"):
         text = evidence.nki_years_evidence([kommun_b.pk])[kommun_b.pk].explanation
-    assert text == "NKI results for 2 years are in the portal (2023–2024); 3 years are needed."
+    assert text == (
+        "Comparable NKI results for 1 years are in the portal (Total 2024); 3 are needed. "
+        "Earlier years are not comparable: the method changed in 2024."
+    )
+
+
+def test_three_years_across_a_method_break_do_not_count_as_comparing_over_time(nki_data, kommun_a):
+    # Flen totalt 2022, 2023, 2024 and bygglov 2024: three years imported, yet not comparable.
+    found = evidence.nki_years_evidence([kommun_a.pk])[kommun_a.pk]
+    assert found.met is False and found.value == "1"
+    assert "metodbyte 2024" in found.explanation and "+" not in found.explanation
 
 
 def test_nki_years_threshold_is_a_setting(nki_data, kommun_b, settings):
-    settings.MATURITY_NKI_MIN_YEARS = 2
+    settings.MATURITY_NKI_MIN_YEARS = 1
     assert evidence.nki_years_evidence([kommun_b.pk])[kommun_b.pk].met is True
 
 
 def test_nki_years_evidence_is_registered_for_the_seeded_criterion(nki_data, kommun_a, user_a):
     assert MaturityCriterion.objects.filter(evidence_key="nki_years").exists()
     page = client_for(user_a).get(reverse("overview:maturity:kommun", args=[kommun_a.code])).content.decode()
-    assert "NKI-resultat för 3 år finns i portalen (2022–2024)" in page
+    assert "Jämförbara NKI-resultat för 1 år finns i portalen (Totalt 2024)" in page
 
 
 # --- Value report --------------------------------------------------------------------------------
@@ -93,19 +111,25 @@ def test_value_report_nki_per_area_against_sba_and_national(nki_data, user_a, ko
     rows = {r["area"].code: r for r in s["rows"]}
     total, bygglov = rows["totalt"], rows["bygglov"]
     assert s["year"] == 2024
-    assert total["point"].cell.value == Decimal("74.0") and total["delta"] == Decimal("1.5")
+    # 72.5 (2023) → 74.0 (2024) crosses the Totalt 2024 method break: no change, "metodbyte".
+    assert total["point"].cell.value == Decimal("74.0") and total["change"].status == "method_break"
+    assert total["change"].delta is None
     assert total["point"].sba.value == Decimal("77.0") and total["point"].national.value == Decimal("71.3")
     assert bygglov["point"].sba.value == Decimal("63.0") and bygglov["point"].national.value is None
-    assert bygglov["delta"] is None and bygglov["flag"].code == "uncertain"
+    assert bygglov["change"].status == "no_previous" and bygglov["flag"].code == "uncertain"
     page = response.content.decode()
-    assert "NKI: service till företag" in page and "74,0" in page and "+1,5" in page and "71,3" in page
+    assert "NKI: service till företag" in page and "74,0" in page and "71,3" in page
+    assert "metodbyte" in page and "+1,5" not in page
 
 
 def test_value_report_for_an_earlier_year_reads_that_year(nki_data, staff, kommun_a):
     s = _nki_section(client_for(staff), kommun_a, "year-2023")[1]
     rows = {r["area"].code: r for r in s["rows"]}
     assert list(rows) == ["totalt"] and rows["totalt"]["point"].year == 2023
-    assert rows["totalt"]["point"].cell.value == Decimal("72.5") and rows["totalt"]["delta"] == Decimal("2.5")
+    # 70.0 → 72.5, 40 answers each: margins ±6.8 (1.96 · 22 / √40), the intervals overlap.
+    change = rows["totalt"]["change"]
+    assert rows["totalt"]["point"].cell.value == Decimal("72.5") and change.status == "steady"
+    assert change.delta == Decimal("2.5")
     assert rows["totalt"]["point"].sba.value == Decimal("70.3")  # (72.5 + 68.0) / 2, half up
 
 
@@ -177,11 +201,13 @@ def test_value_report_with_nki_keeps_a_fixed_number_of_queries(
     client = client_for(user_a)
     url = reverse("overview:reports:kommun", args=[kommun_a.code])
     client.get(url, {"period": "year-2024"})
-    with django_assert_max_num_queries(25) as few:
+    cache.retire_all()  # measured cold both times: the years' completeness is built again
+    with django_assert_max_num_queries(29) as few:
         client.get(url, {"period": "year-2024"})
     members = list(Kommun.objects.members())
     for year in range(2014, 2022):
         for kommun in members:
             result(kommun, nki_data["total"], year, "66.0")
+    cache.retire_all()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url, {"period": "year-2024"})
