@@ -85,8 +85,9 @@ def _users_by_email(contacts: list[Contact]) -> dict[str, User]:
 
 
 def kommun_recipients(period: Period) -> list[Recipient]:
-    """Member kommuner's active users, and each member's primary näringslivschef and investment
-    contact (they receive the kommun's inquiries, login or not). Three queries."""
+    """Member kommuner's active users, and each member's primary näringslivschef and primary
+    holders of the investment responsibility (they receive the kommun's inquiries, login or not).
+    Three queries."""
     members = Kommun.objects.members(period.end)
     users = list(
         User.objects.filter(role=User.Role.KOMMUN, is_active=True, kommun__in=members)
@@ -94,11 +95,8 @@ def kommun_recipients(period: Period) -> list[Recipient]:
         .order_by("kommun__name", "email")
     )
     contacts = list(
-        Contact.objects.filter(
-            kommun__in=members,
-            is_primary=True,
-            role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
-        )
+        Contact.objects.filter(kommun__in=members, is_primary=True)
+        .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
         .order_by("kommun__name", "role")
@@ -107,14 +105,12 @@ def kommun_recipients(period: Period) -> list[Recipient]:
 
 
 def inquiry_contact_recipients(period: Period) -> list[Recipient]:
-    """Each member kommun's näringslivschef and investment contacts with an e-mail address (every
-    one of the roles, as the inquiries' own e-mails go to them), as their user where they have a
+    """Each member kommun's näringslivschef and holders of the investment responsibility with an
+    e-mail address (every one of them, as the inquiries' own e-mails go to them), as their user where they have a
     login in that kommun. Two queries."""
     contacts = list(
-        Contact.objects.filter(
-            kommun__in=Kommun.objects.members(period.end),
-            role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
-        )
+        Contact.objects.filter(kommun__in=Kommun.objects.members(period.end))
+        .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
         .order_by("kommun__name", "role", "-is_primary", "name")

@@ -61,7 +61,7 @@ class PopulationAdmin(SimpleHistoryAdmin):
 @admin.register(Contact)
 class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kommun", "role", "email", "phone", "is_primary"]
-    list_filter = ["role", "is_primary", "kommun__lan"]
+    list_filter = ["role", "holds_nki", "holds_investment", "holds_bygglov", "holds_miljo", "is_primary", "kommun__lan"]
     search_fields = ["name", "email", "kommun__name", "kommun__code"]
     list_select_related = ["kommun"]
     autocomplete_fields = ["kommun"]

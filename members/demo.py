@@ -11,7 +11,7 @@ from django.db import transaction
 
 from . import cache
 from .cache import Topic
-from .models import Contact, Kommun, Population, User
+from .models import Contact, Kommun, Population, User, role_flags
 
 DEMO_PASSWORD = "sba-demo-2026"  # noqa: S105 - printed by make run, demo only
 # The two demo kommuner are SBA members; the third user is of a kommun outside SBA.
@@ -75,6 +75,7 @@ def load() -> list[tuple[str, str, str]]:
                 email=f"{_slug(first)}.{_slug(last)}@{domain}",
                 phone=f"0{rng.randint(10, 99)}-{rng.randint(100000, 999999)}",
                 is_primary=True,
+                **role_flags(role),
             )
 
     if not Population.objects.exists():
