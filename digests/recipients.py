@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
-from members.models import Contact, Kommun, User
+from members.models import Contact, Kommun, Responsibility, User
 
 from .periods import Period
 
@@ -116,6 +116,30 @@ def inquiry_contact_recipients(period: Period) -> list[Recipient]:
         .order_by("kommun__name", "role", "-is_primary", "name")
     )
     return _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
+
+
+# Who receives the NKI news of their kommun: whoever holds NKI, and the bygglov and miljö chiefs
+# (the report asks for them to be involved, not only the näringslivschef).
+NKI_NEWS_RESPONSIBILITIES = (Responsibility.NKI, Responsibility.BYGGLOV, Responsibility.MILJO)
+
+
+def nki_news_recipients(period: Period) -> list[Recipient]:
+    """Each member kommun's contacts with an e-mail address who hold the NKI, bygglov or miljö
+    responsibility, as their user where they have a login in that kommun; not those who already
+    get the NKI news in the kommun's weekly digest. Five queries."""
+    contacts = list(
+        Contact.objects.filter(kommun__in=Kommun.objects.members(period.end))
+        .holding(*NKI_NEWS_RESPONSIBILITIES)
+        .exclude(email="")
+        .select_related("kommun")
+        .order_by("kommun__name", "-is_primary", "name")
+    )
+    weekly = {(r.email.lower(), r.kommun.pk) for r in kommun_recipients(period) if r.kommun is not None}
+    return [
+        r
+        for r in _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
+        if (r.email.lower(), r.kommun.pk if r.kommun else None) not in weekly
+    ]
 
 
 def staff_recipients(period: Period) -> list[Recipient]:
