@@ -95,7 +95,8 @@ def kommun_recipients(period: Period) -> list[Recipient]:
         .order_by("kommun__name", "email")
     )
     contacts = list(
-        Contact.objects.filter(kommun__in=members, is_primary=True)
+        Contact.objects.active()
+        .filter(kommun__in=members, is_primary=True)
         .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
@@ -109,7 +110,8 @@ def inquiry_contact_recipients(period: Period) -> list[Recipient]:
     e-mail address (every one of them, as the inquiries' own e-mails go to them), as their user where they have a
     login in that kommun. Two queries."""
     contacts = list(
-        Contact.objects.filter(kommun__in=Kommun.objects.members(period.end))
+        Contact.objects.active()
+        .filter(kommun__in=Kommun.objects.members(period.end))
         .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
@@ -128,7 +130,8 @@ def nki_news_recipients(period: Period) -> list[Recipient]:
     responsibility, as their user where they have a login in that kommun; not those who already
     get the NKI news in the kommun's weekly digest. Five queries."""
     contacts = list(
-        Contact.objects.filter(kommun__in=Kommun.objects.members(period.end))
+        Contact.objects.active()
+        .filter(kommun__in=Kommun.objects.members(period.end))
         .holding(*NKI_NEWS_RESPONSIBILITIES)
         .exclude(email="")
         .select_related("kommun")
@@ -152,7 +155,8 @@ def member_leadership_recipients(period: Period) -> list[Recipient]:
     """Each member kommun's KSO and kommundirektör with an e-mail address (the primary one where a
     primary is marked, else every one of the role). Two queries."""
     contacts = list(
-        Contact.objects.filter(
+        Contact.objects.active()
+        .filter(
             kommun__in=Kommun.objects.members(period.end),
             role__in=[Contact.Role.KSO, Contact.Role.KOMMUNDIREKTOR],
         )

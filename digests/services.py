@@ -4,7 +4,8 @@ A run for (kind, period) walks the kind's recipients; for each it builds the reg
 through the recipient's own access, skips an empty digest, and queues one e-mail with the key
 (kind, address, period[, kommun]) in its own transaction. A run can therefore be repeated or
 resumed after a crash at any point: already-queued recipients are skipped, the others are queued,
-and nobody gets a period twice.
+and nobody gets a period twice. The run is a row (DigestRun) whose heartbeat moves after every
+recipient; the sweeper resumes a run whose heartbeat stopped (its worker died) within minutes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from outbox import services as outbox
 from outbox.models import Message
 
 from . import kinds, periods
+from .models import DigestRun
 from .periods import Period
 from .recipients import Recipient
 
@@ -115,6 +118,7 @@ def digests_send(*, kind: str, period: Period | None = None, dry_run: bool = Fal
     report = RunReport(kind=kind, period=period)
     recipients = list(digest_kind.recipients(period))
     report.recipients = len(recipients)
+    run = None if dry_run else _run_start(kind=kind, period=period, recipients=len(recipients))
     unsubscribed = outbox.unsubscribed_emails(kind=kind)
     # One query for every key already queued for this period (the key ends "<period>[:<kommun>]").
     queued_keys = set(Message.objects.filter(kind=kind, key__contains=f":{period.label}").values_list("key", flat=True))
@@ -143,11 +147,57 @@ def digests_send(*, kind: str, period: Period | None = None, dry_run: bool = Fal
                 language=recipient.language,
                 user=recipient.user,
             )
+            # Progress in the same transaction as the e-mail: the heartbeat says the run is alive.
+            _run_progress(run, queued=message is not None)
         if message is None:
             report.already += 1
         else:
             report.queued += 1
+    if run is not None:
+        now = timezone.now()
+        run.update(status=DigestRun.Status.DONE, finished_at=now, heartbeat_at=now, done=len(recipients))
     return report
+
+
+def _run_start(*, kind: str, period: Period, recipients: int):
+    """The run's row, (re)started: a repeated or resumed run continues the same row. Returns the
+    queryset of that one row, which the run moves on as it goes."""
+    now = timezone.now()
+    run = DigestRun.objects.filter(kind=kind, period=period.label)
+    restarted = run.update(
+        status=DigestRun.Status.RUNNING, heartbeat_at=now, finished_at=None, recipients=recipients, done=0
+    )
+    if not restarted:
+        try:
+            with transaction.atomic():
+                DigestRun.objects.create(kind=kind, period=period.label, heartbeat_at=now, recipients=recipients)
+        except IntegrityError:  # started at the same moment by another worker: same row, same outcome
+            pass
+    return run
+
+
+def _run_progress(run, *, queued: bool) -> None:
+    run.update(heartbeat_at=timezone.now(), done=F("done") + 1, queued=F("queued") + (1 if queued else 0))
+
+
+def digest_runs_sweep(*, now: datetime.datetime | None = None) -> list[DigestRun]:
+    """Resume every run still `running` whose heartbeat is older than DIGEST_RUN_STALE_AFTER_SECONDS
+    (its worker died mid-build). Safe anywhere, any number of times: the outbox keys decide who gets
+    an e-mail; the heartbeat is moved on so the next sweep does not enqueue it again at once."""
+    from .tasks import send_digests
+
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.DIGEST_RUN_STALE_AFTER_SECONDS)
+    with transaction.atomic():
+        stale = list(
+            DigestRun.objects.select_for_update(skip_locked=True).filter(
+                status=DigestRun.Status.RUNNING, heartbeat_at__lt=stale_before
+            )
+        )
+        for run in stale:
+            DigestRun.objects.filter(pk=run.pk).update(heartbeat_at=now, resumed=F("resumed") + 1)
+            transaction.on_commit(lambda run=run: send_digests.delay(run.kind, run.period))
+    return stale
 
 
 def digest_render(digest: Digest) -> tuple[str, str, str]:

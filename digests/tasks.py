@@ -23,3 +23,12 @@ def send_digests(kind: str, period: str | None = None) -> dict:
     }
     log.info("digests sent: %s", result)
     return result
+
+
+@shared_task
+def sweep_digest_runs() -> list[str]:
+    """Periodic (django-celery-beat, every 2 minutes): resume digest runs whose worker died."""
+    resumed = [f"{run.kind} {run.period}" for run in services.digest_runs_sweep()]
+    if resumed:
+        log.warning("digest runs resumed: %s", resumed)
+    return resumed

@@ -188,7 +188,7 @@ def _answer(dispatch: Dispatch, decision: str, rng: random.Random, user: User | 
                 f"{dispatch.kommun.name} erbjuder detaljplanelagd mark nära väg och järnväg, "
                 "snabb bygglovshantering och ett etableringsteam med kontaktperson."
             ),
-            contact=Contact.objects.filter(kommun=dispatch.kommun).holding(Responsibility.INVESTMENT).first(),
+            contact=Contact.objects.active().filter(kommun=dispatch.kommun).holding(Responsibility.INVESTMENT).first(),
             answered_at=answered_at,
             answered_by=user,
         )

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +177,11 @@ class AnswerForm(StaleEditMixin, forms.Form):
         self.versioned = (answer, self.VERSIONED_FIELDS) if answer is not None else (None, [])
         super().__init__(*args, **kwargs)
         self.fields["proposed_sites"].queryset = Site.objects.filter(kommun=kommun).order_by("name")
-        self.fields["contact"].queryset = Contact.objects.filter(kommun=kommun).order_by("name")
+        # Contacts in service, and the one this answer already names even if since deactivated.
+        current = answer.contact_id if answer is not None else None
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(kommun=kommun).filter(Q(is_active=True) | Q(pk=current)).order_by("name")
+        )
         self.fields["contact"].label_from_instance = lambda c: f"{c.name} ({c.get_role_display()})"
         self.fields["files"].help_text = _(
             "PDF, images (PNG, JPEG, GIF, WebP) or Office documents, at most %(mb)s MB each."

@@ -91,7 +91,7 @@ class Inquiry(models.Model):
     answer_deadline = models.DateField(_("answer deadline"))
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -138,7 +138,7 @@ class Dispatch(models.Model):
     match_snapshot = models.JSONField(_("rating when sent"), default=dict, blank=True)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     first_viewed_at = models.DateTimeField(_("first viewed"), null=True, blank=True)
     reopened_until = models.DateField(
@@ -218,14 +218,14 @@ class Answer(models.Model):
     offer = models.TextField(_("offer"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     proposed_sites = models.ManyToManyField(Site, blank=True, related_name="+", verbose_name=_("proposed sites"))
     contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact person")
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("contact person")
     )
     decline_reason = models.CharField(_("reason"), max_length=10, choices=DeclineReason.choices, blank=True)
     decline_text = models.TextField(_("explanation"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords(m2m_fields=[proposed_sites])
@@ -259,7 +259,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

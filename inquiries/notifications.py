@@ -19,7 +19,8 @@ def _kommun_recipients(kommun_ids: list[int]) -> dict[int, list[tuple[str, User 
     """(address, portal user if any) for each kommun's näringslivschef and holders of the
     investment responsibility (Contact.objects.receiving_inquiries); two queries."""
     contacts = list(
-        Contact.objects.filter(kommun_id__in=kommun_ids)
+        Contact.objects.active()
+        .filter(kommun_id__in=kommun_ids)
         .receiving_inquiries()
         .exclude(email="")
         .order_by("kommun_id", "role", "-is_primary", "name")

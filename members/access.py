@@ -120,7 +120,8 @@ def public_nki_contacts(kommun_ids) -> QuerySet[Contact]:
     improvers, so a kommun knows whom to call): whoever holds the NKI responsibility. Only name and
     e-mail are loaded: no other role, no phone or notes. Primary first."""
     return (
-        Contact.objects.filter(kommun_id__in=list(kommun_ids))
+        Contact.objects.active()
+        .filter(kommun_id__in=list(kommun_ids))
         .holding(Responsibility.NKI)
         .only("kommun_id", "name", "email", "is_primary", "role", "holds_nki")
         .order_by("-is_primary", "name")

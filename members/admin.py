@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import retirement, services
 from .models import AgreementPeriod, Contact, Kommun, Lan, Membership, Population, User
 
 
@@ -58,17 +59,47 @@ class PopulationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["kommun"]
 
 
+class KeepsRecordsAdmin:
+    """Admin's delete refuses a contact or user that records name (members.retirement): the
+    confirmation page lists it as protected, and the "Deactivate" action is the way instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        named = [
+            _("%(obj)s: named in answers, dialog entries or the history; deactivate instead") % {"obj": obj}
+            for obj in objs
+            if retirement.is_referenced(obj)
+        ]
+        return deleted, counts, perms_needed, [*protected, *named]
+
+
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kommun", "role", "email", "phone", "is_primary"]
-    list_filter = ["role", "holds_nki", "holds_investment", "holds_bygglov", "holds_miljo", "is_primary", "kommun__lan"]
+class ContactAdmin(KeepsRecordsAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "kommun", "role", "email", "phone", "is_primary", "is_active"]
+    list_filter = [
+        "is_active",
+        "role",
+        "holds_nki",
+        "holds_investment",
+        "holds_bygglov",
+        "holds_miljo",
+        "is_primary",
+        "kommun__lan",
+    ]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the chosen contacts"))
+    def deactivate(self, request, queryset):
+        for contact in queryset.filter(is_active=True):
+            retirement.contact_set_active(contact=contact, active=False)
+
     search_fields = ["name", "email", "kommun__name", "kommun__code"]
     list_select_related = ["kommun"]
     autocomplete_fields = ["kommun"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(KeepsRecordsAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "kommun", "is_active", "is_staff", "last_login"]
     list_filter = ["role", "is_active", "is_staff", "is_superuser", "language"]
@@ -87,6 +118,12 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "kommun", "password1", "password2")}),)
     readonly_fields = ["invited_at", "invited_by", "last_login", "date_joined"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the chosen users"))
+    def deactivate(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            services.user_set_active(user=user, active=False)
 
 
 # --- Profile and sites ---------------------------------------------------------------------------

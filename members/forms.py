@@ -72,8 +72,10 @@ class ContactForm(StaleEditMixin, forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("is_primary") and data.get("role"):
-            clash = Contact.objects.filter(kommun=self.kommun, role=data["role"], is_primary=True).exclude(
-                pk=self.instance.pk
+            clash = (
+                Contact.objects.active()
+                .filter(kommun=self.kommun, role=data["role"], is_primary=True)
+                .exclude(pk=self.instance.pk)
             )
             other = clash.first()
             if other is not None:

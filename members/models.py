@@ -196,6 +196,11 @@ def responsibility_field(responsibility: str) -> str:
 
 
 class ContactQuerySet(models.QuerySet):
+    def active(self) -> ContactQuerySet:
+        """Contacts in service: what lists, e-mails and choices offer. A deactivated contact stays
+        what older answers and dialog entries name (members.retirement)."""
+        return self.filter(is_active=True)
+
     def holding(self, *responsibilities: str) -> models.QuerySet:
         """Contacts who hold any of these responsibilities (whatever their role)."""
         condition = Q()
@@ -218,29 +223,11 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class ActiveContactManager(models.Manager):
-    """Contacts in service: what every list, e-mail and choice reads (`Contact.objects`).
-
-    A deactivated contact is still what older answers and dialog entries point to (a foreign key
-    follows the base manager) and is reached through `Contact.all_objects` where it must be seen:
-    admin, the kommun page's former contacts, a form whose record already names it.
-    """
-
-    def get_queryset(self) -> ContactQuerySet:
-        return ContactQuerySet(self.model, using=self._db).filter(is_active=True)
-
-    def holding(self, *responsibilities: str) -> ContactQuerySet:
-        return self.get_queryset().holding(*responsibilities)
-
-    def receiving_inquiries(self) -> ContactQuerySet:
-        return self.get_queryset().receiving_inquiries()
-
-    def filling(self, roles) -> ContactQuerySet:
-        return self.get_queryset().filling(roles)
-
-
 class Contact(models.Model):
     """A person at a kommun, by role. A kommun may have several per role; one can be primary."""
+
+    # The address of the kommun's "Borttagen kontakt", what erased contacts become (members.retirement).
+    PLACEHOLDER_EMAIL = "borttagen-kontakt@sba-portal.invalid"
 
     cache_topics = (Topic.CONTACTS,)
 
@@ -279,12 +266,10 @@ class Contact(models.Model):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ActiveContactManager()
-    all_objects = models.Manager()  # noqa: DJ012 - a second manager, not a field (ruff reads it as one)
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["kommun__name", "role", "-is_primary", "name"]
-        base_manager_name = "all_objects"
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
@@ -300,6 +285,10 @@ class Contact(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:contact_edit", args=[self.kommun.code, self.pk])
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.email == self.PLACEHOLDER_EMAIL
 
     @property
     def responsibilities(self) -> list[str]:
@@ -395,7 +384,7 @@ class User(AbstractUser):
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     invited_by = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -38,6 +38,7 @@ def kommun_sections(kommun: Kommun) -> dict:
     )
     return {
         "contact_groups": contacts_by_role(kommun),
+        "former_contacts": [c for c in kommun.contacts.all() if not c.is_active and not c.is_placeholder],
         "memberships": list(kommun.memberships.all()),
         "populations": list(kommun.populations.all()),
     }
@@ -52,6 +53,8 @@ def contacts_by_role(kommun: Kommun) -> list[tuple[str, list[Contact]]]:
     """Contacts grouped in the order of Contact.Role, from the prefetched list."""
     groups: dict[str, list[Contact]] = {}
     for contact in kommun.contacts.all():
+        if not contact.is_active:
+            continue  # shown apart, as former contacts
         groups.setdefault(contact.role, []).append(contact)
     return [(label, groups[value]) for value, label in Contact.Role.choices if value in groups]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kommuner/<str:code>/kontakter/ny/", views.contact_create, name="contact_create"),
     path("kommuner/<str:code>/kontakter/<int:pk>/", views.contact_edit, name="contact_edit"),
     path("kommuner/<str:code>/kontakter/<int:pk>/ta-bort/", views.contact_delete, name="contact_delete"),
+    path("kommuner/<str:code>/kontakter/<int:pk>/aktivera/", views.contact_reactivate, name="contact_reactivate"),
     path("kommuner/<str:code>/medlemskap/nytt/", views.membership_edit, name="membership_create"),
     path("kommuner/<str:code>/medlemskap/<int:pk>/", views.membership_edit, name="membership_edit"),
     path("kommuner/<str:code>/medlemskap/<int:pk>/ta-bort/", views.membership_delete, name="membership_delete"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, cache, panels, ratelimit, selectors, services
+from . import access, cache, panels, ratelimit, retirement, selectors, services
 from .cache import Topic
 from .filters import KommunFilter
 from .forms import (
@@ -182,14 +182,38 @@ def contact_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     kommun = _editable_kommun(request, code)
     contact = access.get_contact_or_404(request.user, kommun, pk)
     if request.method == "POST":
-        contact.delete()
-        messages.success(request, _("Contact %(name)s removed.") % {"name": contact.name})
+        if retirement.contact_remove(contact=contact) == retirement.Removal.DEACTIVATED:
+            messages.success(
+                request,
+                _(
+                    "%(name)s is named in answers or dialog entries, so the contact is kept there and "
+                    "deactivated: it no longer gets e-mails or appears in lists."
+                )
+                % {"name": contact.name},
+            )
+        else:
+            messages.success(request, _("Contact %(name)s removed.") % {"name": contact.name})
         return redirect(kommun)
     return render(
         request,
         "members/confirm_delete.html",
-        {"kommun": kommun, "object": contact, "cancel_url": kommun.get_absolute_url()},
+        {
+            "kommun": kommun,
+            "object": contact,
+            "cancel_url": kommun.get_absolute_url(),
+            "deactivates": retirement.is_referenced(contact),
+        },
     )
+
+
+@require_POST
+@access.portal_user_required
+def contact_reactivate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    kommun = _editable_kommun(request, code)
+    contact = access.get_contact_or_404(request.user, kommun, pk)
+    retirement.contact_set_active(contact=contact, active=True)
+    messages.success(request, _("%(name)s is an active contact again.") % {"name": contact.name})
+    return redirect(kommun)
 
 
 # --- Memberships and population (staff) ----------------------------------------------------------

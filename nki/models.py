@@ -185,7 +185,7 @@ class NkiImport(models.Model):
     file_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

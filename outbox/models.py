@@ -49,9 +49,12 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set when the sweeper found the row in flight with its worker gone: the server may or may not
+    # have it, so the resend may arrive twice (with the same Message-ID). Never cleared.
+    delivery_unknown_at = models.DateTimeField(_("delivery unknown since"), null=True, blank=True)
     resent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -1,10 +1,12 @@
 """The one path for e-mail: queue_email() writes the row; a task delivers it after commit.
 
-Delivery is exactly-once per row as far as the database can promise it: a row is claimed with
-select_for_update(skip_locked) and marked in flight before the send, and marked sent right after.
-The one remaining window (the worker dies after the mail server accepted the message and before
-the row is marked sent) is handled by the sweeper, which re-queues rows stuck in flight: that
-recipient may get the message twice, with the same Message-ID. See docs/OPERATIONS.md.
+Delivery is exactly-once per row as far as SMTP allows: a row is claimed with
+select_for_update(skip_locked) and marked in flight before the send, and marked sent the moment
+the mail server has accepted its data (outbox.backends.SMTPBackend calls back before the session
+closes). The one remaining window (the worker dies in the milliseconds between the server's "250"
+and that write) is handled by the sweeper: it re-queues the row, flags it "delivery unknown" for
+good, and the resend carries the same Message-ID so the rare copy can be recognised and dropped.
+See docs/OPERATIONS.md.
 """
 
 from __future__ import annotations
@@ -252,9 +254,22 @@ def deliver(message_id: int) -> bool:
         message.claimed_at = timezone.now()
         message.attempts += 1
         message.save(update_fields=["status", "claimed_at", "attempts"])
+    accepted = False
+
+    def on_accepted() -> None:
+        nonlocal accepted
+        accepted = True
+        _mark_sent(message.pk)
+
+    email = build_email(message)
+    email.on_accepted = on_accepted  # called by outbox.backends.SMTPBackend when the server has it
     try:
-        build_email(message).send()
+        email.send()
     except Exception as exc:  # any transport error is recorded on the row
+        if accepted:
+            # The server has the message; only closing the session failed. It is sent.
+            log.warning("e-mail %s accepted; closing the SMTP session failed: %s", message.pk, exc)
+            return True
         final = message.attempts >= max_attempts()
         countdown = retry_delay(message.attempts)
         Message.objects.filter(pk=message.pk).update(
@@ -264,10 +279,17 @@ def deliver(message_id: int) -> bool:
         )
         log.warning("e-mail %s not sent (attempt %s, final=%s): %s", message.pk, message.attempts, final, exc)
         raise DeliveryFailed(final=final, countdown=countdown) from exc
-    Message.objects.filter(pk=message.pk).update(
-        status=Message.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
-    )
+    if not accepted:
+        _mark_sent(message.pk)  # a backend without the callback (console, file, an API): sent when it returns
     return True
+
+
+def _mark_sent(message_id: int) -> None:
+    """Sent. The row keeps its last error and its "delivery unknown" flag: the log shows what
+    happened on the way, not only how it ended."""
+    Message.objects.filter(pk=message_id, status=Message.Status.IN_FLIGHT).update(
+        status=Message.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
+    )
 
 
 def message_resend(*, message: Message, by) -> bool:
@@ -297,6 +319,9 @@ def outbox_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> d
     with transaction.atomic():
         stuck = list(Message.objects.select_for_update(skip_locked=True).stuck_in_flight(before=stuck_before)[:batch])
         for message in stuck:
+            # Nobody can know whether the server got it: flagged for good, and a resend carries
+            # the same Message-ID, so the receiver can recognise and drop a second copy.
+            message.delivery_unknown_at = message.delivery_unknown_at or now
             if message.attempts >= max_attempts():
                 message.status, message.next_attempt_at = Message.Status.FAILED, None
                 message.last_error = "The worker stopped while sending; no attempts left (delivery unknown)."
@@ -306,7 +331,7 @@ def outbox_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> d
                 message.last_error = "The worker stopped while sending; queued again (delivery unknown)."
                 counts["requeued_stuck"] += 1
                 _enqueue_after_commit(message.pk)
-            message.save(update_fields=["status", "next_attempt_at", "last_error"])
+            message.save(update_fields=["status", "next_attempt_at", "last_error", "delivery_unknown_at"])
         lost = list(
             Message.objects.select_for_update(skip_locked=True)
             .lost_in_queue(before=lost_before)

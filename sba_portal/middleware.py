@@ -1,5 +1,5 @@
-"""Security headers Django has no setting for, control characters refused at the door, and the
-refused-access log line with its address."""
+"""Security headers Django has no setting for, control characters refused at the door, the
+refused-access log line with its address, and a read retried when the database connection drops."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404
 
 from members.access import client_address
@@ -70,4 +71,30 @@ class RefusedAccessLogMiddleware:
                 request.path,
                 client_address(request),
             )
+        return response
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+class DatabaseRetryMiddleware:
+    """A database connection lost in the middle of a request (the server restarted, a failover, an
+    idle connection cut by a proxy) ends in sba_portal.errors.server_error's 503, wherever it
+    happened (session, user, view or template). A request that only reads (GET/HEAD) is then tried
+    once more on a fresh connection, so the visitor does not notice. A write is never repeated
+    behind the user's back: its 503 page says the change may not be saved. Outermost, so the retry
+    runs every other middleware again. CONN_HEALTH_CHECKS replaces a connection that died between
+    requests before it is used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "database_outage", False) and request.method in ("GET", "HEAD"):
+            if not connection.in_atomic_block:
+                connection.close()  # the broken one; the next query opens a fresh connection
+            security_log.warning("database connection lost during %s %s; tried once more", request.method, request.path)
+            response = self.get_response(request)
         return response

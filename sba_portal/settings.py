@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read that lost its database connection is tried once more (sba_portal.errors).
+    "sba_portal.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sba_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -182,7 +184,7 @@ SESSION_RENEW_AFTER_SECONDS = 300
 # Never shorter than twice the renewal interval, or an active user (renewed only every 300 s) is
 # signed out in the middle of their work.
 SESSION_COOKIE_AGE = max(env.int("SESSION_IDLE_SECONDS", default=2 * 3600), 2 * SESSION_RENEW_AFTER_SECONDS)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "sba_portal.sessions"  # cached_db, a lost database connection raised as such
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -340,8 +342,15 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 300)
 # …and re-enqueues a queued row whose delivery has been due for longer than this (its task was lost).
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
+# A digest run whose heartbeat (moved after every recipient) is older than this is resumed by the
+# digest sweeper (every 2 minutes), not left to the broker's visibility timeout of an hour.
+DIGEST_RUN_STALE_AFTER_SECONDS = env.int("DIGEST_RUN_STALE_AFTER_SECONDS", default=180)
 # An e-mail backend class that EMAIL_URL cannot name (e.g. a mail provider's API backend).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND  # noqa: F821 - set from EMAIL_URL above
+# SMTP through the outbox's own backend: it marks a row sent as soon as the server accepted the data,
+# before the session closes (outbox/backends.py).
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "outbox.backends.SMTPBackend"
 
 # --- Permissions-Policy (issue 7; sba_portal.middleware) -------------------------------------------
 # The portal uses none of these browser features; deny them to the page and anything it embeds.
@@ -368,7 +377,10 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 # not counted against the next one); tests/conftest.py checks the code a test calls directly.
 if env.bool("ZEAL", default=False):
     INSTALLED_APPS.append("zeal")
-    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    # Inside the database retry: each attempt of a request is its own zeal context.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("sba_portal.middleware.DatabaseRetryMiddleware") + 1, "zeal.middleware.zeal_middleware"
+    )
     ZEAL_RAISE = True
     ZEAL_ALLOWLIST = [
         # Signing several test clients in reads each one's session row: one read per sign-in.

@@ -29,6 +29,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The portal's own error pages; a lost database connection answers 503 (sba_portal/errors.py).
+handler500 = "sba_portal.errors.server_error"
+
 # The benchmark's floor view (bench/run.py): only when BENCH_FLOOR=1 is set, so it is never in
 # production nor in the test suite's resolver (the access crawler needs a rule for every URL).
 if settings.BENCH_FLOOR:

@@ -121,6 +121,9 @@ RULES: dict[str, Rule] = {
     "members:contact_create": Rule(ok=A_ENTITLED, kwargs=code_a),
     "members:contact_edit": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.contact.pk}),
     "members:contact_delete": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.contact.pk}),
+    "members:contact_reactivate": Rule(
+        ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.contact.pk}, method="POST", ok_status=(302,)
+    ),
     "members:membership_create": Rule(ok=STAFF, kwargs=code_a),
     "members:membership_edit": Rule(ok=STAFF, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.membership.pk}),
     "members:membership_delete": Rule(ok=STAFF, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.membership.pk}),

@@ -72,10 +72,10 @@ def test_migration_sets_the_flag_from_the_role(kommun_a):
     # Four contacts as they stood before the flags: the role only.
     roles = ["nki", "investment", "bygglovschef", "miljochef", "kso"]
     contacts = {role: ContactFactory(kommun=kommun_a, role=role, name=role) for role in roles}
-    Contact.all_objects.update(holds_nki=False, holds_investment=False, holds_bygglov=False, holds_miljo=False)
-    migration = importlib.import_module("members.migrations.0006_contact_responsibilities")
+    Contact.objects.update(holds_nki=False, holds_investment=False, holds_bygglov=False, holds_miljo=False)
+    migration = importlib.import_module("members.migrations.0007_contact_responsibilities")
     migration.flags_from_roles(apps, None)
-    stored = Contact.all_objects.in_bulk([c.pk for c in contacts.values()])
+    stored = Contact.objects.in_bulk([c.pk for c in contacts.values()])
     held = {role: stored[c.pk].responsibilities for role, c in contacts.items()}
     assert held == {
         "nki": ["nki"],

@@ -1,20 +1,26 @@
-"""Degrade, don't die: the portal with its Redis gone (a port where nothing listens).
+"""Degrade, don't die: the portal with its Redis gone (a port where nothing listens), and with its
+database connections terminated by the server mid-request.
 
 Sessions live in the database behind the cache (cached_db), cached pages are built fresh, the
-password-reset limiter fails closed with a clear message, and /healthz says 503 and why.
+password-reset limiter fails closed with a clear message, and /healthz says 503 and why. A read
+that lost its connection is tried again; a write says 503 and that it may not be saved; in a burst
+of terminations nothing answers 500 and no acknowledged write is lost (real PostgreSQL in CI).
 """
 
+import threading
 import time
+from contextlib import closing
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from members.models import Kommun
+from members.models import Contact, Kommun
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, require_service
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +84,136 @@ def test_healthz_says_503_and_which_part_is_down(redis_down, client, settings):
     assert response.status_code == 503
     assert response.json()["database"] == "ok"
     assert response.json()["cache"].startswith("unreachable")
+
+
+# --- The database connection lost mid-request --------------------------------------------------
+
+
+def _other_connection():
+    import psycopg2
+
+    db = connection.settings_dict
+    return psycopg2.connect(
+        dbname=db["NAME"],
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"] or "postgres",
+        password=db.get("PASSWORD") or None,
+    )
+
+
+def _terminate(pids) -> None:
+    with closing(_other_connection()) as other:
+        other.autocommit = True
+        with other.cursor() as cursor:
+            for pid in pids:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def postgres(request):
+    require_service("PostgreSQL", connection.vendor == "postgresql")
+    yield
+    connection.close()  # whatever a test terminated, the teardown gets a fresh connection
+
+
+def _signed_in(user) -> Client:
+    client = Client(raise_request_exception=False)  # as a browser sees it: the response, not the error
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_read_whose_connection_was_cut_is_tried_again_and_served(postgres, staff, kommun_a):
+    client = _signed_in(staff)
+    assert client.get(kommun_a.get_absolute_url()).status_code == 200
+    _terminate([_backend_pid()])  # the server cut the connection the portal holds
+
+    response = client.get(kommun_a.get_absolute_url())
+
+    assert response.status_code == 200
+    assert kommun_a.name in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_whose_connection_was_cut_says_so_stores_nothing_and_works_when_sent_again(postgres, staff, kommun_a):
+    client = _signed_in(staff)
+    url = reverse("members:contact_create", args=[kommun_a.code])
+    data = {"name": "Ny Kontakt", "role": Contact.Role.OTHER, "email": "", "phone": "", "title": "", "notes": ""}
+    assert client.get(url).status_code == 200
+    _terminate([_backend_pid()])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    page = response.content.decode()
+    assert "Ändringen kanske inte sparades" in page and "Traceback" not in page
+    assert not Contact.objects.filter(name="Ny Kontakt").exists()
+    assert client.post(url, data).status_code == 302
+    assert Contact.objects.filter(name="Ny Kontakt").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_connections_terminated_during_a_burst_give_no_error_page_and_lose_no_write(postgres, staff, kommun_a):
+    """Four browsers at once, reading and writing, while the database server terminates every
+    connection of the portal every 200 ms: never a 500 or traceback; each write acknowledged (302)
+    is stored; a read is served or says 503."""
+    stop = threading.Event()
+    outcomes: list[tuple[str, int, str]] = []
+    lock = threading.Lock()
+
+    clients = [_signed_in(staff) for _ in range(4)]  # signed in before the terminations start
+
+    def browser(n: int) -> None:
+        client = clients[n]
+        try:
+            for i in range(12):
+                if i % 3 == 2:
+                    name = f"Burst {n}-{i}"
+                    data = {"name": name, "role": Contact.Role.OTHER}
+                    status = client.post(reverse("members:contact_create", args=[kommun_a.code]), data).status_code
+                    with lock:
+                        outcomes.append(("write", status, name))
+                else:
+                    status = client.get(kommun_a.get_absolute_url()).status_code
+                    with lock:
+                        outcomes.append(("read", status, ""))
+        finally:
+            connection.close()
+
+    def terminator() -> None:
+        with closing(_other_connection()) as other:
+            other.autocommit = True
+            with other.cursor() as cursor:
+                while not stop.is_set():
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                    )
+                    time.sleep(0.2)
+
+    killer = threading.Thread(target=terminator)
+    killer.start()
+    browsers = [threading.Thread(target=browser, args=(n,)) for n in range(4)]
+    for thread in browsers:
+        thread.start()
+    for thread in browsers:
+        thread.join(120)
+    stop.set()
+    killer.join(10)
+    connection.close()
+
+    statuses = {status for _kind, status, _name in outcomes}
+    assert len(outcomes) == 48
+    assert statuses <= {200, 302, 503}, outcomes
+    acknowledged = {name for kind, status, name in outcomes if kind == "write" and status == 302}
+    stored = set(Contact.objects.filter(name__startswith="Burst ").values_list("name", flat=True))
+    assert acknowledged <= stored  # no acknowledged write lost
+    assert any(kind == "read" and status == 200 for kind, status, _ in outcomes), outcomes
+    assert acknowledged, outcomes  # writes did get through between the terminations

@@ -37,6 +37,7 @@ def contacts_missing(recipient: Recipient, period: Period) -> dict | None:
         return None
     reachable = list(
         access.contacts_visible_to(recipient.viewer)
+        .active()
         .filter(kommun=recipient.kommun)
         .filling(REQUIRED_CONTACT_ROLES)
         .exclude(email="")
@@ -136,7 +137,9 @@ def region_memberships_ending(recipient: Recipient, period: Period) -> dict | No
 
 def region_contacts_missing(recipient: Recipient, period: Period) -> dict | None:
     """Member kommuner with no näringslivschef to send inquiries to."""
-    reachable = Contact.objects.filter(kommun=OuterRef("pk"), role=Contact.Role.NARINGSLIVSCHEF).exclude(email="")
+    reachable = (
+        Contact.objects.active().filter(kommun=OuterRef("pk"), role=Contact.Role.NARINGSLIVSCHEF).exclude(email="")
+    )
     kommuner = list(
         access.kommuner_visible_to(recipient.viewer)
         .members(period.end)
@@ -184,6 +187,7 @@ def contact_facts(recipient: Recipient, period: Period) -> dict | None:
         return None
     contacts = list(
         access.contacts_visible_to(recipient.viewer)
+        .active()
         .filter(kommun=recipient.kommun)
         .filling(REQUIRED_CONTACT_ROLES)
         .order_by("-is_primary", "name")

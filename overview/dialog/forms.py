@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
@@ -32,7 +33,13 @@ class DialogEntryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kommuner"].queryset = Kommun.objects.order_by("name")
-        self.fields["contacts"].queryset = Contact.objects.select_related("kommun").order_by("kommun__name", "name")
+        # Contacts in service, and those this entry already names even if since deactivated.
+        named = list(self.instance.contacts.values_list("pk", flat=True)) if self.instance.pk else []
+        self.fields["contacts"].queryset = (
+            Contact.objects.filter(Q(is_active=True) | Q(pk__in=named))
+            .select_related("kommun")
+            .order_by("kommun__name", "name")
+        )
         self.fields["contacts"].label_from_instance = lambda c: f"{c.kommun.name}: {c.name} ({c.get_role_display()})"
         self.fields["staff"].queryset = User.objects.filter(role=User.Role.STAFF, is_active=True).order_by(
             "first_name", "email"

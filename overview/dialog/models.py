@@ -51,7 +51,7 @@ class DialogEntry(models.Model):
     notes = models.TextField(_("notes (shared with the kommun)"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     internal_notes = models.TextField(_("internal notes (staff only)"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -82,11 +82,11 @@ def _contact_evidence(
 
 
 def _nki_holders(ids: list[int]) -> QuerySet[Contact]:
-    return Contact.objects.filter(kommun_id__in=ids).holding(Responsibility.NKI)
+    return Contact.objects.active().filter(kommun_id__in=ids).holding(Responsibility.NKI)
 
 
 def _investment_holders(ids: list[int]) -> QuerySet[Contact]:
-    return Contact.objects.filter(kommun_id__in=ids).receiving_inquiries()
+    return Contact.objects.active().filter(kommun_id__in=ids).receiving_inquiries()
 
 
 # --- inquiries: the answer rate of the last 12 months --------------------------------------------

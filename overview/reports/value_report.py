@@ -102,7 +102,10 @@ REPORT_CONTACT_ROLES = [
 
 def section_contacts(kommun: Kommun, period: Period) -> dict:
     contacts = list(
-        Contact.objects.filter(kommun=kommun).filling(REPORT_CONTACT_ROLES).order_by("role", "-is_primary", "name")
+        Contact.objects.active()
+        .filter(kommun=kommun)
+        .filling(REPORT_CONTACT_ROLES)
+        .order_by("role", "-is_primary", "name")
     )
     return {"contacts": contacts}
 

@@ -47,3 +47,22 @@ class FailingBackend(BaseEmailBackend):
 def read_mailbox(directory: Path) -> list:
     """Every delivered message in `directory`, parsed."""
     return [message_from_bytes(p.read_bytes()) for p in sorted(Path(directory).glob("*.eml"))]
+
+
+class StatusAtCloseBackend:
+    """Wraps the outbox's SMTP backend and notes each row's status when the session is closed:
+    what a worker killed during the QUIT would leave behind."""
+
+    seen: list[str] = []
+
+    def __new__(cls, *args, **kwargs):
+        from outbox.backends import SMTPBackend
+
+        class _Backend(SMTPBackend):
+            def close(self) -> None:
+                from outbox.models import Message
+
+                StatusAtCloseBackend.seen.extend(Message.objects.values_list("status", flat=True))
+                super().close()
+
+        return _Backend(*args, **kwargs)

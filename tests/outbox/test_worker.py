@@ -1,10 +1,14 @@
 """A failing mail server, with a real Redis and a real Celery worker: retries with back-off, then
-`failed` with the error; staff send it again once the mail server works, and it arrives once."""
+`failed` with the error; staff send it again once the mail server works, and it arrives once; a
+worker killed after the server accepted a message does not send it twice."""
+
+import time
 
 import pytest
 from django.urls import reverse
 
 from outbox.models import Message
+from outbox.tasks import sweep_outbox
 
 from ..conftest import client_for
 from .conftest import queue
@@ -40,3 +44,27 @@ def test_failing_mail_server_retries_then_fails_and_resend_works(celery_worker, 
     wait_for(sent, 20, 0.2, "the re-sent e-mail to go out", worker=worker)
     assert worker.received() == {"kso@flen.example": 1}
     assert message.resent_by == staff and message.attempts == 1
+
+
+def test_worker_killed_after_the_server_accepted_sends_the_mail_once(celery_worker):
+    """The kill lands after the mail server said "250" to the data, while the worker waits for the
+    answer to QUIT: the row already says sent, so the sweeper has nothing to send again.
+    (tests/digests/test_worker.py kills before the hand-over.)"""
+    from .smtp_server import SMTPServer
+
+    with SMTPServer(hang_on_quit=True) as smtp:
+        worker = celery_worker(EMAIL_URL=smtp.url, EMAIL_BACKEND="", OUTBOX_STUCK_AFTER_SECONDS="1").start()
+        message = queue(to="kso@flen.example")
+        assert smtp.quit_seen.wait(30), worker.all_logs()  # accepted, and the session is closing
+        worker.kill()
+        message.refresh_from_db()
+        assert message.status == Message.Status.SENT and message.attempts == 1
+
+        smtp.hang_on_quit = False
+        worker.start()
+        sweep_outbox.delay()
+        wait_for(lambda: "outbox.tasks.sweep_outbox" in worker.log_text() and "succeeded" in worker.log_text(), 30)
+        time.sleep(1)
+        message.refresh_from_db()
+        assert len(smtp.accepted) == 1  # once, not twice
+        assert (message.status, message.attempts, message.delivery_unknown_at) == (Message.Status.SENT, 1, None)

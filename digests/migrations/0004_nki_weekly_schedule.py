@@ -35,6 +35,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("digests", "0001_schedules")]
+    dependencies = [("digests", "0003_digest_run")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -37,7 +37,7 @@ def levels_from_answers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('overview', '0004_free_text_limits'),
+        ('overview', '0005_records_keep_people'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='maturityanswer',
             name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
         ),
         migrations.AddField(
             model_name='maturityanswer',

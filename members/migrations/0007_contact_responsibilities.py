@@ -31,7 +31,7 @@ def roles_only(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_contact_active_user_phone'),
+        ('members', '0006_records_keep_people'),
     ]
 
     operations = [
