@@ -64,7 +64,7 @@ def _aware(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 def generate(size: Size) -> dict[str, int]:
     """Fill an empty, migrated database. Returns the row counts written."""
-    from members.models import Contact, Kommun, KommunProfile, Sector, Site, User
+    from members.models import Contact, Kommun, KommunProfile, Sector, Site, User, role_flags
     from members.services import kommuner_load
 
     rng = random.Random(SEED)
@@ -114,6 +114,7 @@ def generate(size: Size) -> dict[str, int]:
                     Contact(
                         kommun=k,
                         role=role,
+                        **role_flags(role),
                         is_primary=True,
                         name=f"{role.title()} {k.name}",
                         email=f"{role}-{k.code}@bench.example",
@@ -125,6 +126,7 @@ def generate(size: Size) -> dict[str, int]:
                         Contact(
                             kommun=k,
                             role=role,
+                            **role_flags(role),
                             is_primary=False,
                             name=f"{role.title()} 2 {k.name}",
                             email=f"{role}2-{k.code}@bench.example",

@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from digests import kinds, services  # noqa: E402
-from members.models import Contact, Kommun, User  # noqa: E402
+from members.models import Contact, Kommun, User, role_flags  # noqa: E402
 from members.services import kommuner_load  # noqa: E402
 
 
@@ -52,6 +52,7 @@ def build_region() -> None:
                 Contact(
                     kommun=kommun,
                     role=role,
+                    **role_flags(role),
                     is_primary=True,
                     name=f"{role} {kommun.name}",
                     email=f"{role}-{kommun.code}@bench.example",

@@ -6,6 +6,7 @@ KOMMUN_WEEKLY = "kommun_weekly"
 STAFF_WEEKLY = "staff_weekly"
 MEMBER_QUARTERLY = "member_quarterly"
 DEADLINE_DAILY = "deadline_daily"
+NKI_WEEKLY = "nki_weekly"
 
 # Roles Invest Stockholm needs a reachable person for in every member kommun.
 REQUIRED_CONTACT_ROLES = (

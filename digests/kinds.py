@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from outbox.kinds import CONTACT, KOMMUN, STAFF
 
 from . import periods, recipients
-from .constants import DEADLINE_DAILY, KOMMUN_WEEKLY, MEMBER_QUARTERLY, STAFF_WEEKLY
+from .constants import DEADLINE_DAILY, KOMMUN_WEEKLY, MEMBER_QUARTERLY, NKI_WEEKLY, STAFF_WEEKLY
 from .periods import Period
 from .sections import dialog, inquiries, members, nki
 
@@ -68,6 +68,20 @@ DIGEST_KINDS = [
             inquiries.stale_sites,
             members.contacts_missing,
             members.membership_ending,
+        ),
+    ),
+    DigestKind(
+        code=NKI_WEEKLY,
+        label=_("NKI news for the kommun"),
+        description=_(
+            "Monday mornings, when the kommun has new NKI results: for those responsible for NKI, bygglov or miljö."
+        ),
+        cadence=periods.WEEK,
+        audiences=frozenset({KOMMUN, CONTACT}),
+        recipients=recipients.nki_news_recipients,
+        title=_("SBA NKI news"),
+        sections=_sections(
+            nki.nki_news,
         ),
     ),
     DigestKind(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
-from members.models import Contact, Kommun, User
+from members.models import Contact, Kommun, Responsibility, User
 
 from .periods import Period
 
@@ -85,8 +85,9 @@ def _users_by_email(contacts: list[Contact]) -> dict[str, User]:
 
 
 def kommun_recipients(period: Period) -> list[Recipient]:
-    """Member kommuner's active users, and each member's primary näringslivschef and investment
-    contact (they receive the kommun's inquiries, login or not). Three queries."""
+    """Member kommuner's active users, and each member's primary näringslivschef and primary
+    holders of the investment responsibility (they receive the kommun's inquiries, login or not).
+    Three queries."""
     members = Kommun.objects.members(period.end)
     users = list(
         User.objects.filter(role=User.Role.KOMMUN, is_active=True, kommun__in=members)
@@ -95,11 +96,8 @@ def kommun_recipients(period: Period) -> list[Recipient]:
     )
     contacts = list(
         Contact.objects.active()
-        .filter(
-            kommun__in=members,
-            is_primary=True,
-            role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
-        )
+        .filter(kommun__in=members, is_primary=True)
+        .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
         .order_by("kommun__name", "role")
@@ -108,20 +106,43 @@ def kommun_recipients(period: Period) -> list[Recipient]:
 
 
 def inquiry_contact_recipients(period: Period) -> list[Recipient]:
-    """Each member kommun's näringslivschef and investment contacts with an e-mail address (every
-    one of the roles, as the inquiries' own e-mails go to them), as their user where they have a
+    """Each member kommun's näringslivschef and holders of the investment responsibility with an
+    e-mail address (every one of them, as the inquiries' own e-mails go to them), as their user where they have a
     login in that kommun. Two queries."""
     contacts = list(
         Contact.objects.active()
-        .filter(
-            kommun__in=Kommun.objects.members(period.end),
-            role__in=[Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT],
-        )
+        .filter(kommun__in=Kommun.objects.members(period.end))
+        .receiving_inquiries()
         .exclude(email="")
         .select_related("kommun")
         .order_by("kommun__name", "role", "-is_primary", "name")
     )
     return _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
+
+
+# Who receives the NKI news of their kommun: whoever holds NKI, and the bygglov and miljö chiefs
+# (the report asks for them to be involved, not only the näringslivschef).
+NKI_NEWS_RESPONSIBILITIES = (Responsibility.NKI, Responsibility.BYGGLOV, Responsibility.MILJO)
+
+
+def nki_news_recipients(period: Period) -> list[Recipient]:
+    """Each member kommun's contacts with an e-mail address who hold the NKI, bygglov or miljö
+    responsibility, as their user where they have a login in that kommun; not those who already
+    get the NKI news in the kommun's weekly digest. Five queries."""
+    contacts = list(
+        Contact.objects.active()
+        .filter(kommun__in=Kommun.objects.members(period.end))
+        .holding(*NKI_NEWS_RESPONSIBILITIES)
+        .exclude(email="")
+        .select_related("kommun")
+        .order_by("kommun__name", "-is_primary", "name")
+    )
+    weekly = {(r.email.lower(), r.kommun.pk) for r in kommun_recipients(period) if r.kommun is not None}
+    return [
+        r
+        for r in _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
+        if (r.email.lower(), r.kommun.pk if r.kommun else None) not in weekly
+    ]
 
 
 def staff_recipients(period: Period) -> list[Recipient]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Contact, Kommun, KommunProfile, Sector, Site, User
+from members.models import Contact, Kommun, KommunProfile, Responsibility, Sector, Site, User
 
 from . import matching, selectors
 from .models import Answer, Dispatch, Inquiry, Outcome
@@ -188,7 +188,7 @@ def _answer(dispatch: Dispatch, decision: str, rng: random.Random, user: User | 
                 f"{dispatch.kommun.name} erbjuder detaljplanelagd mark nära väg och järnväg, "
                 "snabb bygglovshantering och ett etableringsteam med kontaktperson."
             ),
-            contact=Contact.objects.filter(kommun=dispatch.kommun, role=Contact.Role.INVESTMENT).first(),
+            contact=Contact.objects.active().filter(kommun=dispatch.kommun).holding(Responsibility.INVESTMENT).first(),
             answered_at=answered_at,
             answered_by=user,
         )

@@ -16,14 +16,14 @@ from outbox.services import queue_email
 from . import selectors
 from .models import Answer, Dispatch, Inquiry, Outcome
 
-KOMMUN_ROLES = [Contact.Role.NARINGSLIVSCHEF, Contact.Role.INVESTMENT]
-
 
 def _kommun_recipients(kommun_ids: list[int]) -> dict[int, list[tuple[str, User | None]]]:
-    """(address, portal user if any) for each kommun's näringslivschef and investment contacts; two queries."""
+    """(address, portal user if any) for each kommun's näringslivschef and holders of the
+    investment responsibility (Contact.objects.receiving_inquiries); two queries."""
     contacts = list(
         Contact.objects.active()
-        .filter(kommun_id__in=kommun_ids, role__in=KOMMUN_ROLES)
+        .filter(kommun_id__in=kommun_ids)
+        .receiving_inquiries()
         .exclude(email="")
         .order_by("kommun_id", "role", "-is_primary", "name")
     )

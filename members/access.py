@@ -33,7 +33,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from .models import Contact, Kommun, User
+from .models import Contact, Kommun, Responsibility, User
 
 security_log = logging.getLogger("sba_portal.security")
 
@@ -117,12 +117,13 @@ def get_contact_or_404(user, kommun: Kommun, pk: int) -> Contact:
 def public_nki_contacts(kommun_ids) -> QuerySet[Contact]:
     """The one exception to "contacts are the kommun's own": the NKI contacts of these kommuner,
     for every portal user, beside the kommuner's published NKI results (the NKI area page's
-    improvers, so a kommun knows whom to call). Only name and e-mail are loaded: no other role, no
-    phone or notes. Primary first."""
+    improvers, so a kommun knows whom to call): whoever holds the NKI responsibility. Only name and
+    e-mail are loaded: no other role, no phone or notes. Primary first."""
     return (
         Contact.objects.active()
-        .filter(kommun_id__in=list(kommun_ids), role=Contact.Role.NKI)
-        .only("kommun_id", "name", "email", "is_primary", "role")
+        .filter(kommun_id__in=list(kommun_ids))
+        .holding(Responsibility.NKI)
+        .only("kommun_id", "name", "email", "is_primary", "role", "holds_nki")
         .order_by("-is_primary", "name")
     )
 

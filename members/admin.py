@@ -76,7 +76,16 @@ class KeepsRecordsAdmin:
 @admin.register(Contact)
 class ContactAdmin(KeepsRecordsAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kommun", "role", "email", "phone", "is_primary", "is_active"]
-    list_filter = ["is_active", "role", "is_primary", "kommun__lan"]
+    list_filter = [
+        "is_active",
+        "role",
+        "holds_nki",
+        "holds_investment",
+        "holds_bygglov",
+        "holds_miljo",
+        "is_primary",
+        "kommun__lan",
+    ]
     actions = ["deactivate"]
 
     @admin.action(description=_("Deactivate the chosen contacts"))

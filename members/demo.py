@@ -13,7 +13,7 @@ from django.db import transaction
 
 from . import cache
 from .cache import Topic
-from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
+from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User, role_flags
 
 DEMO_PASSWORD = "sba-demo-2026"  # noqa: S105 - printed by make run, demo only
 # The two demo kommuner are SBA members; the third user is of a kommun outside SBA.
@@ -119,6 +119,7 @@ def load() -> list[tuple[str, str, str]]:
                 email=f"{_slug(first)}.{_slug(last)}@{domain}",
                 phone=f"0{rng.randint(10, 99)}-{rng.randint(100000, 999999)}",
                 is_primary=True,
+                **role_flags(role),
             )
 
     if not Population.objects.exists():

@@ -13,7 +13,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .concurrency import StaleEditMixin
-from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User
+from .models import (
+    ROLE_RESPONSIBILITY,
+    AgreementPeriod,
+    Contact,
+    Kommun,
+    Membership,
+    Population,
+    Responsibility,
+    User,
+    responsibility_field,
+)
 
 
 class DateInput(forms.DateInput):
@@ -24,9 +34,20 @@ class DateInput(forms.DateInput):
 
 
 class ContactForm(StaleEditMixin, forms.ModelForm):
+    """A contact with its role and the responsibilities it holds (one checkbox each; a role that
+    names a responsibility holds it whether ticked or not)."""
+
+    responsibilities = forms.MultipleChoiceField(
+        label=_("Responsibilities"),
+        choices=Responsibility.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One person may hold several. NKI and bygglov or miljö responsibility bring the NKI news."),
+    )
+
     class Meta:
         model = Contact
-        fields = ["name", "title", "role", "email", "phone", "is_primary", "notes"]
+        fields = ["name", "title", "role", "responsibilities", "email", "phone", "is_primary", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, kommun: Kommun, **kwargs) -> None:
@@ -35,6 +56,18 @@ class ContactForm(StaleEditMixin, forms.ModelForm):
         self.instance.kommun = kommun
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        if self.instance.pk:
+            self.initial.setdefault("responsibilities", self.instance.responsibilities)
+
+    def _post_clean(self) -> None:
+        # The flags are model fields the form shows as one group of checkboxes.
+        held = set(self.cleaned_data.get("responsibilities") or ())
+        implied = ROLE_RESPONSIBILITY.get(self.cleaned_data.get("role"))
+        if implied:
+            held.add(implied)
+        for value in Responsibility.values:
+            setattr(self.instance, responsibility_field(value), value in held)
+        super()._post_clean()
 
     def clean(self) -> dict:
         data = super().clean()

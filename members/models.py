@@ -212,11 +212,46 @@ class Population(models.Model):
         return f"{self.kommun} {self.year}: {self.population}"
 
 
+class Responsibility(models.TextChoices):
+    """What a contact answers for; one person may hold several (a flag each on Contact)."""
+
+    NKI = "nki", _("NKI")
+    INVESTMENT = "investment", _("Investment and inquiries")
+    BYGGLOV = "bygglov", _("Bygglov")
+    MILJO = "miljo", _("Miljö")
+
+
+def responsibility_field(responsibility: str) -> str:
+    """The Contact flag of a responsibility: `holds_<value>`."""
+    return f"holds_{Responsibility(responsibility).value}"
+
+
 class ContactQuerySet(models.QuerySet):
     def active(self) -> ContactQuerySet:
         """Contacts in service: what lists, e-mails and choices offer. A deactivated contact stays
         what older answers and dialog entries name (members.retirement)."""
         return self.filter(is_active=True)
+
+    def holding(self, *responsibilities: str) -> models.QuerySet:
+        """Contacts who hold any of these responsibilities (whatever their role)."""
+        condition = Q()
+        for responsibility in responsibilities:
+            condition |= Q(**{responsibility_field(responsibility): True})
+        return self.filter(condition)
+
+    def receiving_inquiries(self) -> models.QuerySet:
+        """The näringslivschef and whoever holds the investment responsibility: the people the
+        kommun's inquiries and their reminders go to."""
+        return self.filter(Q(role=Contact.Role.NARINGSLIVSCHEF) | Q(holds_investment=True))
+
+    def filling(self, roles) -> models.QuerySet:
+        """Contacts who fill any of these roles: by their role, or by holding the responsibility a
+        role names (an NKI contact is whoever holds NKI, whatever their title). See Contact.fills."""
+        condition = Q(role__in=list(roles))
+        for role in roles:
+            if role in ROLE_RESPONSIBILITY:
+                condition |= Q(**{responsibility_field(ROLE_RESPONSIBILITY[role]): True})
+        return self.filter(condition)
 
 
 class Contact(models.Model):
@@ -249,6 +284,13 @@ class Contact(models.Model):
         help_text=_("The person to turn to first for this role in the kommun."),
     )
     notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
+    # Responsibilities, one flag each (Responsibility): who is asked about NKI, who receives the
+    # inquiries, whom to call about bygglov or miljö. A role of the same name implies its flag
+    # (ROLE_RESPONSIBILITY; the contact form ticks it).
+    holds_nki = models.BooleanField(_("responsible for NKI"), default=False)
+    holds_investment = models.BooleanField(_("responsible for investment and inquiries"), default=False)
+    holds_bygglov = models.BooleanField(_("responsible for bygglov"), default=False)
+    holds_miljo = models.BooleanField(_("responsible for miljö"), default=False)
     # A contact that answers or dialog entries refer to is deactivated, not deleted: it leaves the
     # kommun's lists, e-mails and choices but stays what those records point to (members.retirement).
     is_active = models.BooleanField(_("active"), default=True)
@@ -278,6 +320,41 @@ class Contact(models.Model):
     @property
     def is_placeholder(self) -> bool:
         return self.email == self.PLACEHOLDER_EMAIL
+
+    @property
+    def responsibilities(self) -> list[str]:
+        """The responsibilities this contact holds, as Responsibility values, in their order."""
+        return [value for value in Responsibility.values if getattr(self, responsibility_field(value))]
+
+    def get_responsibilities_display(self) -> str:
+        return ", ".join(str(Responsibility(value).label) for value in self.responsibilities)
+
+    def fills(self, role: str) -> bool:
+        """Has this role, or holds the responsibility the role names (ContactQuerySet.filling)."""
+        implied = ROLE_RESPONSIBILITY.get(role)
+        return self.role == role or (implied is not None and getattr(self, responsibility_field(implied)))
+
+    @property
+    def responsibilities_beyond_role(self) -> str:
+        """The responsibilities the role does not already say, for display beside the role."""
+        implied = ROLE_RESPONSIBILITY.get(self.role)
+        return ", ".join(str(Responsibility(value).label) for value in self.responsibilities if value != implied)
+
+
+# The roles that name a responsibility: such a contact holds it (set by the contact form and by
+# the migration that introduced the flags).
+ROLE_RESPONSIBILITY = {
+    Contact.Role.NKI: Responsibility.NKI,
+    Contact.Role.INVESTMENT: Responsibility.INVESTMENT,
+    Contact.Role.BYGGLOVSCHEF: Responsibility.BYGGLOV,
+    Contact.Role.MILJOCHEF: Responsibility.MILJO,
+}
+
+
+def role_flags(role: str) -> dict[str, bool]:
+    """The flag a role implies, as Contact field values ({} for a role that names none)."""
+    implied = ROLE_RESPONSIBILITY.get(role)
+    return {responsibility_field(implied): True} if implied else {}
 
 
 class UserManager(BaseUserManager):

@@ -81,6 +81,18 @@ def _answers(rng: random.Random, criteria: list[MaturityCriterion], reach: int) 
     return result
 
 
+# The kommun whose answer and data disagree (so the demo shows it): Flen answers "nej" to comparing
+# its NKI over time, while the portal holds years of Flen's NKI results that staff imported. The
+# kommun's answer counts (NKI track NEUTRAL) until Invest Stockholm decides.
+DISAGREEING_KOMMUN = "0482"
+DISAGREEING_COMMENT = "Vi har inte börjat jämföra oss över tid än; resultaten ligger hos Invest Stockholm."
+
+
+def _disagree(criteria: list[MaturityCriterion], answers: dict[int, tuple[str, str]]) -> None:
+    criterion = next(c for c in criteria if c.evidence_key == "nki_years")
+    answers[criterion.pk] = (Answer.NO, DISAGREEING_COMMENT)
+
+
 def _load_assessments(rng: random.Random, staff: User) -> None:
     if MaturityAssessment.objects.exists():
         return
@@ -99,11 +111,13 @@ def _load_assessments(rng: random.Random, staff: User) -> None:
             steps = sorted(rng.sample(range(QUARTERS_BACK), k=rng.randint(1, 3)), reverse=True)
             for n, back in enumerate(steps):
                 reach = min(ambition, n)
-                assessment = services.assessment_submit(
-                    kommun=kommun, track=track, answers=_answers(rng, criteria[track], reach), user=submitter
-                )
+                answers = _answers(rng, criteria[track], reach)
+                disagrees = kommun.code == DISAGREEING_KOMMUN and track == Track.NKI and n == len(steps) - 1
+                if disagrees:
+                    _disagree(criteria[track], answers)
+                assessment = services.assessment_submit(kommun=kommun, track=track, answers=answers, user=submitter)
                 when = timezone.now() - datetime.timedelta(days=91 * back + rng.randint(0, 40))
-                confirmed = rng.random() < 0.6
+                confirmed = rng.random() < 0.6 and not disagrees  # confirming waits for the decision
                 with cache.retiring(Topic.MATURITY):  # update() sends no signals
                     MaturityAssessment.objects.filter(pk=assessment.pk).update(
                         submitted_at=when,

@@ -9,6 +9,7 @@ from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
 from .maturity.models import (
     LEVEL_ORDER,
     Answer,
+    Decision,
     Dimension,
     Level,
     MaturityAnswer,
@@ -23,6 +24,7 @@ __all__ = [
     "LEVEL_ORDER",
     "NETWORK_KINDS",
     "Answer",
+    "Decision",
     "DialogEntry",
     "DialogKind",
     "Dimension",

@@ -27,6 +27,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
     role = Contact.Role.NARINGSLIVSCHEF
     email = factory.Sequence(lambda n: f"contact{n}@kommun.example")
     phone = "08-123 456"
+    # A role that names a responsibility holds it, as the contact form makes it.
+    holds_nki = factory.LazyAttribute(lambda o: o.role == Contact.Role.NKI)
+    holds_investment = factory.LazyAttribute(lambda o: o.role == Contact.Role.INVESTMENT)
+    holds_bygglov = factory.LazyAttribute(lambda o: o.role == Contact.Role.BYGGLOVSCHEF)
+    holds_miljo = factory.LazyAttribute(lambda o: o.role == Contact.Role.MILJOCHEF)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

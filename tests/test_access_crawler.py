@@ -30,7 +30,7 @@ from members.models import Contact, Membership, Population, User
 from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
-from overview.models import Level, MaturityAssessment, Track
+from overview.models import Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
 
 from .conftest import client_for
 from .factories import ContactFactory, DialogEntryFactory, FollowUpFactory, InquiryFactory, SiteFactory
@@ -186,6 +186,13 @@ RULES: dict[str, Rule] = {
     "overview:maturity:assessment_confirm": Rule(
         ok=STAFF, kwargs=lambda w: {"pk": w.assessment.pk}, method="POST", ok_status=(302,)
     ),
+    "overview:maturity:answer_decide": Rule(
+        ok=STAFF,
+        kwargs=lambda w: {"pk": w.maturity_answer.pk},
+        method="POST",
+        data=lambda w: {"decision": "answer"},
+        ok_status=(302,),
+    ),
     "overview:maturity:kommun": Rule(ok=A_ENTITLED, kwargs=code_a),
     "overview:maturity:assessment_create": Rule(
         ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "track": Track.NKI}
@@ -284,6 +291,14 @@ def world(kommun_a, kommun_b, staff) -> World:
     entry = DialogEntryFactory(kommuner=[kommun_a], internal_notes=MARKERS["internal"], title="Möte i Flen")
     follow_up = FollowUpFactory(entry=entry, owner=staff)
     assessment = MaturityAssessment.objects.create(kommun=kommun_a, track=Track.NKI, level=Level.NEUTRAL)
+    # Flen says it has an NKI contact; the portal has none: a disagreement for staff to decide.
+    maturity_answer = MaturityAnswer.objects.create(
+        assessment=assessment,
+        criterion=MaturityCriterion.objects.get(evidence_key="contact_nki"),
+        answer="yes",
+        evidence_met=False,
+        evidence_text="Ingen NKI-kontakt.",
+    )
     invited = User.objects.create_user("invited@flen.example", None, kommun=kommun_a, invited_at=timezone.now())
     failed = Message.objects.create(
         key="test:failed:1",
@@ -303,6 +318,7 @@ def world(kommun_a, kommun_b, staff) -> World:
         entry=entry,
         follow_up=follow_up,
         assessment=assessment,
+        maturity_answer=maturity_answer,
         invited=invited,
         failed_message=failed,
         membership=Membership.objects.filter(kommun=kommun_a).first(),

@@ -31,17 +31,18 @@ def _role_labels(roles) -> list:
 
 
 def contacts_missing(recipient: Recipient, period: Period) -> dict | None:
-    """Roles the kommun has nobody with an e-mail address for (Invest Stockholm cannot reach them)."""
+    """Roles the kommun has nobody with an e-mail address for (Invest Stockholm cannot reach them);
+    an NKI or investment contact is whoever holds that responsibility."""
     if recipient.kommun is None:
         return None
-    reachable = set(
+    reachable = list(
         access.contacts_visible_to(recipient.viewer)
         .active()
         .filter(kommun=recipient.kommun)
+        .filling(REQUIRED_CONTACT_ROLES)
         .exclude(email="")
-        .values_list("role", flat=True)
     )
-    missing = [role for role in REQUIRED_CONTACT_ROLES if role not in reachable]
+    missing = [role for role in REQUIRED_CONTACT_ROLES if not any(c.fills(role) for c in reachable)]
     if not missing:
         return None
     return {
@@ -187,14 +188,18 @@ def contact_facts(recipient: Recipient, period: Period) -> dict | None:
     contacts = list(
         access.contacts_visible_to(recipient.viewer)
         .active()
-        .filter(kommun=recipient.kommun, role__in=REQUIRED_CONTACT_ROLES)
-        .order_by("role", "-is_primary", "name")
+        .filter(kommun=recipient.kommun)
+        .filling(REQUIRED_CONTACT_ROLES)
+        .order_by("-is_primary", "name")
     )
-    by_role: dict[str, Contact] = {}
-    for contact in contacts:
-        by_role.setdefault(contact.role, contact)
+
+    def first_for(role: str) -> Contact | None:
+        # Someone with the role itself before someone who holds its responsibility, primary first.
+        filling = [c for c in contacts if c.fills(role)]
+        return min(filling, key=lambda c: (c.role != role, not c.is_primary, c.name), default=None)
+
     rows = [
-        {"role": label, "contact": by_role.get(value)}
+        {"role": label, "contact": first_for(value)}
         for value, label in Contact.Role.choices
         if value in REQUIRED_CONTACT_ROLES
     ]

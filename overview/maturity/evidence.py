@@ -4,7 +4,8 @@ Each entry of EVIDENCE is a function (kommun_ids) → {kommun_id: Evidence} with
 queries, whatever the number of kommuner. A criterion whose key is not in EVIDENCE counts the
 kommun's own answer only. Adding a check: write the function here and add its key to EVIDENCE.
 
-- contact_nki / contact_investment: a named contact person with the role (members);
+- contact_nki: a named contact person holding the NKI responsibility (members);
+- contact_investment: a named näringslivschef or holder of the investment responsibility (members);
 - inquiry_answer_rate: the share of the inquiries due in the last 12 months that the kommun
   answered, against settings.MATURITY_ANSWER_RATE_THRESHOLD (inquiries); none due: unknown;
 - nki_years: NKI results that can be compared over time (no method break between them, nki.change)
@@ -17,10 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inquiries import selectors as inquiry_selectors
-from members.models import Contact
+from members.models import Contact, Responsibility
 from nki import selectors as nki_selectors
 
 from .models import MaturityCriterion
@@ -42,28 +46,21 @@ def percent(part: int, whole: int) -> int:
     return round(100 * part / whole)
 
 
-# --- members: a named contact person with the right role -----------------------------------------
-
-CONTACT_ROLES = {
-    "contact_nki": [Contact.Role.NKI],
-    "contact_investment": [Contact.Role.INVESTMENT, Contact.Role.NARINGSLIVSCHEF],
-}
+# --- members: a named contact person holding the responsibility --------------------------------
 
 
-def _contact_evidence(roles: list[str]) -> Callable[[Iterable[int]], dict[int, Evidence]]:
+def _contact_evidence(
+    contacts: Callable[[list[int]], QuerySet[Contact]], holder: Promise
+) -> Callable[[Iterable[int]], dict[int, Evidence]]:
+    """Evidence from the contacts `contacts(ids)` returns: someone named, or nobody. One query."""
+
     def evidence(kommun_ids: Iterable[int]) -> dict[int, Evidence]:
         ids = list(kommun_ids)
         names: dict[int, list[str]] = {pk: [] for pk in ids}
-        # One query for any number of kommuner.
         for kommun_id, name in (
-            Contact.objects.active()
-            .filter(kommun_id__in=ids, role__in=roles)
-            .exclude(name="")
-            .order_by("kommun_id", "-is_primary", "name")
-            .values_list("kommun_id", "name")
+            contacts(ids).exclude(name="").order_by("kommun_id", "-is_primary", "name").values_list("kommun_id", "name")
         ):
             names[kommun_id].append(name)
-        role_words = " / ".join(str(Contact.Role(role).label) for role in roles)
         result = {}
         for pk in ids:
             if names[pk]:
@@ -71,18 +68,25 @@ def _contact_evidence(roles: list[str]) -> Callable[[Iterable[int]], dict[int, E
                     value=", ".join(names[pk][:3]),
                     met=True,
                     explanation=_("Named in the portal as %(role)s: %(names)s.")
-                    % {"role": role_words, "names": ", ".join(names[pk][:3])},
+                    % {"role": holder, "names": ", ".join(names[pk][:3])},
                 )
             else:
                 result[pk] = Evidence(
                     value="—",
                     met=False,
-                    explanation=_("No contact with the role %(role)s is recorded in the portal.")
-                    % {"role": role_words},
+                    explanation=_("No contact is recorded in the portal as %(role)s.") % {"role": holder},
                 )
         return result
 
     return evidence
+
+
+def _nki_holders(ids: list[int]) -> QuerySet[Contact]:
+    return Contact.objects.active().filter(kommun_id__in=ids).holding(Responsibility.NKI)
+
+
+def _investment_holders(ids: list[int]) -> QuerySet[Contact]:
+    return Contact.objects.active().filter(kommun_id__in=ids).receiving_inquiries()
 
 
 # --- inquiries: the answer rate of the last 12 months --------------------------------------------
@@ -151,8 +155,10 @@ def nki_years_evidence(kommun_ids: Iterable[int]) -> dict[int, Evidence]:
 # --- The checks by key ---------------------------------------------------------------------------
 
 EVIDENCE: dict[str, Callable[[Iterable[int]], dict[int, Evidence]]] = {
-    "contact_nki": _contact_evidence(CONTACT_ROLES["contact_nki"]),
-    "contact_investment": _contact_evidence(CONTACT_ROLES["contact_investment"]),
+    "contact_nki": _contact_evidence(_nki_holders, gettext_lazy("responsible for NKI")),
+    "contact_investment": _contact_evidence(
+        _investment_holders, gettext_lazy("näringslivschef or responsible for investment")
+    ),
     "inquiry_answer_rate": answer_rate_evidence,
     "nki_years": nki_years_evidence,
 }

@@ -44,9 +44,10 @@ class MaturityCriterion(models.Model):
     - AKTIV is reached when every active AKTIV criterion is met.
     - PROAKTIV is reached when every active AKTIV and PROAKTIV criterion is met.
     - Only "yes" meets a criterion; "partly" and "no" do not.
-    - A criterion with an evidence_key is checked against the portal's own data as well; where that
-      evidence is known it decides (the kommun's own answer is shown beside it, flagged when they
-      disagree). Where the evidence is not available, the kommun's answer counts.
+    - The kommun's answer counts. A criterion with an evidence_key is checked against the portal's
+      own data as well, shown beside the answer; where they disagree the page says so and Invest
+      Stockholm decides (MaturityAnswer.decision): confirm the kommun's answer, or go by the data.
+      Until staff decide, the kommun's answer counts; the data never overrides it silently.
     """
 
     cache_topics = (Topic.MATURITY,)
@@ -85,10 +86,12 @@ class MaturityCriterion(models.Model):
 
 
 class MaturityAssessment(models.Model):
-    """One submitted self-assessment of a kommun on one track. Never edited: a change is a new row.
+    """One submitted self-assessment of a kommun on one track. Its answers are never edited: a
+    change is a new row (saving the same answers again writes nothing).
 
-    `level` is computed when the assessment is saved, from its answers and the evidence of that day
-    (both kept on the answers), so the history reads the same tomorrow.
+    `level` is computed from its answers as decided (the evidence of that day is kept on each
+    answer, so the history reads the same tomorrow); a staff decision on a disagreement computes
+    it again, and the change is in its history.
     """
 
     cache_topics = (Topic.MATURITY,)
@@ -135,11 +138,23 @@ class MaturityAssessment(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    @property
+    def awaits_decision(self) -> bool:
+        """Some answer disagrees with the data and staff have not decided (reads the answers)."""
+        return any(a.awaits_decision for a in self.answers.all())
+
 
 class Answer(models.TextChoices):
     YES = "yes", _("Yes")
     PARTLY = "partly", _("Partly")
     NO = "no", _("No")
+
+
+class Decision(models.TextChoices):
+    """What Invest Stockholm decided where the kommun's answer and the portal's data disagree."""
+
+    ANSWER = "answer", _("The kommun's answer counts")
+    DATA = "data", _("The portal's data counts")
 
 
 def answer_disagrees(answer: str | None, evidence_met: bool | None) -> bool:
@@ -165,6 +180,18 @@ class MaturityAnswer(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     evidence_met = models.BooleanField(_("met according to the portal's data"), null=True, blank=True)
     evidence_text = models.CharField(_("evidence"), max_length=300, blank=True)
+    # Where answer and data disagree: staff decide which counts (empty: not decided, the answer
+    # counts). Who and when are kept here, every change in the history.
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
 
     history = HistoricalRecords()
 
@@ -180,3 +207,7 @@ class MaturityAnswer(models.Model):
     @property
     def disagrees(self) -> bool:
         return answer_disagrees(self.answer, self.evidence_met)
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.disagrees and not self.decision

@@ -64,21 +64,23 @@ class TrackMaturity:
     track: str
     label: str
     assessment: MaturityAssessment | None
-    level: str | None  # as assessed (None: never assessed)
-    level_today: str  # with the latest answers and today's evidence
+    level: str | None  # from the latest answers as decided (None: never assessed)
     rows_by_level: list[tuple[str, list[rules.CriterionRow]]]
     neutral: list[MaturityCriterion]
     next_level: str | None
     next_steps: list[rules.CriterionRow]
     history: list[MaturityAssessment]
-    disagreements: int
+    disagreements: int  # answer and data disagree (decided or not)
+    awaiting: int  # … and Invest Stockholm has not decided yet
+    data_changed: int  # today's data says otherwise than the data stored with the answer
 
 
 def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
-    """Both tracks of one kommun: latest answers beside today's evidence, next steps, history.
+    """Both tracks of one kommun: the latest answers with the data stored beside them (and today's
+    where it has changed), staff decisions, next steps, history.
 
     Queries: criteria, the kommun's assessments (with who submitted and confirmed), the answers of
-    the latest ones, and one per evidence function.
+    the latest ones (with who decided), and one per evidence function.
     """
     criteria = list(MaturityCriterion.objects.filter(is_active=True))
     assessments = list(
@@ -90,7 +92,10 @@ def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
     for assessment in assessments:
         latest.setdefault(assessment.track, assessment)
     answers: dict[int, MaturityAnswer] = {
-        a.criterion_id: a for a in MaturityAnswer.objects.filter(assessment__in=[a.pk for a in latest.values()])
+        a.criterion_id: a
+        for a in MaturityAnswer.objects.filter(assessment__in=[a.pk for a in latest.values()]).select_related(
+            "decided_by"
+        )
     }
     evidence = evidence_by_criterion(criteria, kommun.pk)
     answer_labels = dict(Answer.choices)
@@ -101,37 +106,37 @@ def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
         for criterion in track_criteria:
             if not criterion.is_asked:
                 continue
-            answer = answers.get(criterion.pk)
-            found = evidence.get(criterion.pk)
-            value = answer.answer if answer else None
-            met[criterion.pk] = rules.is_met(value, found.met if found else None)
+            stored = answers.get(criterion.pk)
+            met[criterion.pk] = rules.is_met(stored.answer, stored.evidence_met, stored.decision) if stored else False
             rows[criterion.pk] = rules.CriterionRow(
                 criterion=criterion,
-                answer=value,
-                answer_label=str(answer_labels.get(value, pgettext("maturity answer", "Not answered"))),
-                comment=answer.comment if answer else "",
-                evidence=found,
+                stored=stored,
+                answer_label=str(
+                    answer_labels.get(stored.answer) if stored else pgettext("maturity answer", "Not answered")
+                ),
+                evidence_today=evidence.get(criterion.pk),
                 met=met[criterion.pk],
             )
         assessment = latest.get(track)
-        level_today = rules.compute_level(track_criteria, met)
-        steps = rules.next_steps(track_criteria, met, level_today)
+        level_now = rules.compute_level(track_criteria, met)
+        steps = rules.next_steps(track_criteria, met, level_now)
         result.append(
             TrackMaturity(
                 track=track,
                 label=str(label),
                 assessment=assessment,
                 level=assessment.level if assessment else None,
-                level_today=level_today,
                 rows_by_level=[
                     (level, [rows[c.pk] for c in track_criteria if c.level == level and c.pk in rows])
                     for level in LEVEL_ORDER[1:]
                 ],
                 neutral=[c for c in track_criteria if not c.is_asked],
-                next_level=rules.next_level(level_today),
+                next_level=rules.next_level(level_now),
                 next_steps=[rows[c.pk] for c in steps],
                 history=[a for a in assessments if a.track == track],
-                disagreements=sum(1 for r in rows.values() if r.disagrees),
+                disagreements=sum(1 for r in rows.values() if r.stored and r.disagrees),
+                awaiting=sum(1 for r in rows.values() if r.awaits_decision),
+                data_changed=sum(1 for r in rows.values() if r.data_changed),
             )
         )
     return result
@@ -139,9 +144,33 @@ def kommun_maturity(kommun: Kommun) -> list[TrackMaturity]:
 
 def assessment_page(*, user, pk: int) -> MaturityAssessment:
     queryset = MaturityAssessment.objects.select_related("kommun", "submitted_by", "confirmed_by").prefetch_related(
-        Prefetch("answers", queryset=MaturityAnswer.objects.select_related("criterion"))
+        Prefetch("answers", queryset=MaturityAnswer.objects.select_related("criterion", "decided_by"))
     )
     return access.get_visible_or_404(user, queryset, "kommun", pk=pk)
+
+
+def decision_history(assessment: MaturityAssessment) -> list:
+    """Every decision staff recorded on the assessment's answers, oldest first (one query)."""
+    records = (
+        MaturityAnswer.history.filter(assessment_id=assessment.pk)
+        .exclude(decision="")
+        .select_related("decided_by", "criterion")
+        .order_by("history_date", "history_id")
+    )
+    changes, last = [], {}
+    for record in records:
+        marker = (record.decision, record.decided_at)
+        if last.get(record.id) == marker:
+            continue  # a save that did not change the decision
+        last[record.id] = marker
+        changes.append(record)
+    return changes
+
+
+def answer_to_decide(*, user, pk: int) -> MaturityAnswer:
+    """One answer of a kommun the user may see (outsiders: 404)."""
+    queryset = MaturityAnswer.objects.select_related("assessment__kommun", "criterion")
+    return access.get_visible_or_404(user, queryset, "assessment__kommun", pk=pk)
 
 
 def member_ids(on: datetime.date | None = None) -> list[int]:

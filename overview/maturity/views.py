@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,11 +60,14 @@ def assessment_create(request: HttpRequest, code: str, track: str) -> HttpRespon
         assessment = services.assessment_submit(
             kommun=kommun, track=track, answers=form.answers(), comment=form.cleaned_data["comment"], user=request.user
         )
-        messages.success(
-            request,
-            _("Self-assessment saved. %(kommun)s is at level %(level)s.")
-            % {"kommun": kommun.name, "level": assessment.level.upper()},
-        )
+        if latest is not None and assessment.pk == latest.pk:
+            messages.info(request, _("Nothing has changed since the last self-assessment, so nothing new was saved."))
+        else:
+            messages.success(
+                request,
+                _("Self-assessment saved. %(kommun)s is at level %(level)s.")
+                % {"kommun": kommun.name, "level": assessment.level.upper()},
+            )
         return redirect("overview:maturity:kommun", code=kommun.code)
     return render(
         request,
@@ -77,7 +82,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "overview/maturity/assessment_detail.html",
-        {"assessment": assessment, "can_confirm": access.is_staff(request.user)},
+        {
+            "assessment": assessment,
+            "decisions": selectors.decision_history(assessment),
+            "can_confirm": access.is_staff(request.user),
+        },
     )
 
 
@@ -85,6 +94,30 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.staff_required
 def assessment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_page(user=request.user, pk=pk)
-    services.assessment_confirm(assessment=assessment, user=request.user)
-    messages.success(request, _("The assessment is confirmed."))
+    try:
+        services.assessment_confirm(assessment=assessment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The assessment is confirmed."))
     return redirect("overview:maturity:kommun", code=assessment.kommun.code)
+
+
+@require_POST
+@access.staff_required
+def answer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: where answer and data disagree, confirm the kommun's answer or go by the data."""
+    answer = selectors.answer_to_decide(user=request.user, pk=pk)
+    try:
+        services.answer_decide(answer=answer, decision=request.POST.get("decision", ""), user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        answer.refresh_from_db(fields=["decision"])
+        messages.success(
+            request,
+            _("Decided for “%(criterion)s”: %(decision)s.")
+            % {"criterion": answer.criterion.text, "decision": str(answer.get_decision_display()).lower()},
+        )
+    page = reverse("overview:maturity:kommun", args=[answer.assessment.kommun.code])
+    return redirect(f"{page}#criterion-{answer.criterion_id}")

@@ -103,7 +103,8 @@ REPORT_CONTACT_ROLES = [
 def section_contacts(kommun: Kommun, period: Period) -> dict:
     contacts = list(
         Contact.objects.active()
-        .filter(kommun=kommun, role__in=REPORT_CONTACT_ROLES)
+        .filter(kommun=kommun)
+        .filling(REPORT_CONTACT_ROLES)
         .order_by("role", "-is_primary", "name")
     )
     return {"contacts": contacts}

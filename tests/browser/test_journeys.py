@@ -277,7 +277,7 @@ def test_staff_imports_nki_and_the_kommun_page_shows_it(browser_for, language, s
 
 def test_kommun_fills_in_a_maturity_self_assessment(browser_for, language, user_a, kommun_a, contacts):
     # The AKTIV investment criterion "a named contact person" is checked against the portal's
-    # contacts (Flen's näringslivschef is one), so the kommun's "yes" stands.
+    # contacts (Flen's näringslivschef is one): the data agrees with the kommun's "yes".
     b = browser_for(language)
     t = b.t
     b.login_as(user_a)

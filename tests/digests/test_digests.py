@@ -146,6 +146,8 @@ def test_schedules_are_seeded_for_beat():
     for name in ("Staff weekly digest", "Daily deadline reminders", "Outbox sweeper"):
         assert tasks[name].enabled
     assert "Quarterly member report (KSO and kommundirektör)" in tasks
+    nki = tasks["NKI news (NKI, bygglov and miljö contacts)"]
+    assert nki.args == '["nki_weekly"]' and (nki.crontab.minute, nki.crontab.hour) == ("5", "7")
 
 
 def test_building_every_digest_of_the_region_has_a_bounded_query_count(week, quarter):

@@ -78,3 +78,48 @@ def test_quarterly_report_shows_nki_movement(nki_week, kommun_a):
     assert "Upp 1,5" not in body and "81,2" not in body
     varmdo = Message.objects.get(kind=MEMBER_QUARTERLY, to="kso@varmdo.example").body_text
     assert "NKI totalt 2025: 81,2 (mycket högt)." in varmdo and "från 2024" not in varmdo
+
+
+# --- NKI news for those responsible for NKI, bygglov and miljö -----------------------------------
+
+
+def test_nki_bygglov_and_miljo_contacts_get_the_nki_news_until_they_unsubscribe(nki_week, kommun_a, week):
+    """Flen: a bygglovschef, a miljö chief who also holds NKI, and a KSO (no such responsibility).
+    The NKI contact of full_contacts is its weekly-digest reader's colleague, not a weekly recipient:
+    it gets the NKI news too. The näringslivschef gets the NKI section in the weekly digest already."""
+    import re
+    from urllib.parse import urlparse
+
+    from django.test import Client
+
+    from digests.constants import NKI_WEEKLY
+    from tests.factories import ContactFactory
+
+    ContactFactory(kommun=kommun_a, role="bygglovschef", name="Bo Bygg", email="bygglov@flen.example")
+    ContactFactory(kommun=kommun_a, role="other", holds_miljo=True, holds_nki=True, email="miljo@flen.example")
+    report = services.digests_send(kind=NKI_WEEKLY, period=week)
+    sent = {m.to: m for m in Message.objects.filter(kind=NKI_WEEKLY)}
+    assert {"bygglov@flen.example", "miljo@flen.example", "nki@flen.example"} <= set(sent)
+    assert "kso@flen.example" not in sent and "naringslivschef@flen.example" not in sent
+    body = sent["bygglov@flen.example"].body_text
+    assert "Nya NKI-resultat" in body and "Totalt 2025: NKI 74,0 (högt), 30 svar" in body
+    assert "81,2" not in body  # Värmdö's results stay Värmdö's
+    assert "Förfrågningar" not in body  # the NKI part only
+    assert report.queued == len(sent)
+
+    # Opt-out as for every digest: the link in the e-mail, then nothing more of this kind.
+    link = urlparse(re.search(r"https?://\S+/avregistrera/[^/\s]+/", body).group(0)).path
+    assert Client().post(link, {"action": "unsubscribe"}).status_code == 200
+    Message.objects.filter(kind=NKI_WEEKLY).delete()  # a new week, as far as the keys go
+    services.digests_send(kind=NKI_WEEKLY, period=week)
+    again = set(Message.objects.filter(kind=NKI_WEEKLY).values_list("to", flat=True))
+    assert "bygglov@flen.example" not in again and "miljo@flen.example" in again
+
+
+def test_nki_news_is_not_sent_without_new_results(kommun_a, week):
+    from digests.constants import NKI_WEEKLY
+    from tests.factories import ContactFactory
+
+    ContactFactory(kommun=kommun_a, role="bygglovschef", email="bygglov@flen.example")
+    report = services.digests_send(kind=NKI_WEEKLY, period=week)
+    assert report.queued == 0 and not Message.objects.filter(kind=NKI_WEEKLY).exists()

@@ -122,7 +122,8 @@ def test_kommun_user_chooses_kommun_kinds(user_a):
     assert "Veckobrev till kommunen" in content
     assert "Veckobrev till Invest Stockholm" not in content  # a staff digest is not theirs to choose
     # Untick the weekly digest, keep the rest.
-    response = client.post(reverse("outbox:settings"), {"member_quarterly": "on", "deadline_daily": "on"})
+    kept = {"member_quarterly": "on", "deadline_daily": "on", "nki_weekly": "on"}
+    response = client.post(reverse("outbox:settings"), kept)
     assert response.status_code == 302
     assert list(Unsubscribe.objects.values_list("email", "kind")) == [("nlc@flen.example", "kommun_weekly")]
     assert (
@@ -132,7 +133,7 @@ def test_kommun_user_chooses_kommun_kinds(user_a):
         is None
     )
     # Tick it again.
-    client.post(reverse("outbox:settings"), {"kommun_weekly": "on", "member_quarterly": "on", "deadline_daily": "on"})
+    client.post(reverse("outbox:settings"), {"kommun_weekly": "on", **kept})
     assert not Unsubscribe.objects.exists()
 
 

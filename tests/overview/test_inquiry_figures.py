@@ -77,7 +77,7 @@ def test_answer_rate_evidence_uses_one_query_for_any_number_of_kommuner(last_yea
     assert len(found) == len(ids) and found[kommun_a.pk].met is True
 
 
-def test_answer_rate_decides_the_criterion_and_shows_on_the_maturity_page(last_year, kommun_b, user_b):
+def test_answer_rate_shows_beside_the_answer_on_the_maturity_page(last_year, kommun_b, user_b):
     """Värmdö answers 'yes' to the answer-rate criterion, but answered only 50 %: flagged."""
     criterion = MaturityCriterion.objects.get(evidence_key="inquiry_answer_rate")
     ContactFactory(kommun=kommun_b, role=Contact.Role.INVESTMENT)
@@ -89,7 +89,7 @@ def test_answer_rate_decides_the_criterion_and_shows_on_the_maturity_page(last_y
     )
     page = client_for(user_b).get(reverse("overview:maturity:kommun", args=[kommun_b.code])).content.decode()
     assert "Besvarat 1 av 2 förfrågningar de senaste 12 månaderna (50 %)" in page
-    assert "stämmer inte med ert svar" in page
+    assert "stämmer inte med kommunens svar" in page
 
 
 # --- Value report --------------------------------------------------------------------------------

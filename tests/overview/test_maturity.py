@@ -15,11 +15,12 @@ from .conftest import answer_set, asked, post_data
 pytestmark = pytest.mark.django_db
 
 
-def level_of(track, answers, evidence=None):
-    """compute_level over the seeded criteria for {criterion_id: answer} (+ evidence {id: met})."""
+def level_of(track, answers, evidence=None, decisions=None):
+    """compute_level over the seeded criteria for {criterion_id: answer} (+ evidence {id: met} and
+    staff decisions {id: decision})."""
     criteria = list(MaturityCriterion.objects.filter(track=track, is_active=True))
-    evidence = evidence or {}
-    met = {pk: maturity.is_met(answer, evidence.get(pk)) for pk, (answer, _c) in answers.items()}
+    evidence, decisions = evidence or {}, decisions or {}
+    met = {pk: maturity.is_met(answer, evidence.get(pk), decisions.get(pk, "")) for pk, (answer, _c) in answers.items()}
     return maturity.compute_level(criteria, met)
 
 
@@ -62,16 +63,31 @@ def test_partly_at_proaktiv_stays_aktiv():
     assert level_of(Track.INVESTMENT, answers) == Level.AKTIV
 
 
-def test_evidence_overrides_a_yes_it_contradicts(evidence_criterion_nki):
+def test_evidence_alone_never_overrides_the_answer(evidence_criterion_nki):
     answers = answer_set(Track.NKI, yes_levels=["aktiv"])
     assert level_of(Track.NKI, answers) == Level.AKTIV
-    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: False}) == Level.NEUTRAL
+    # The data says no NKI contact: the kommun's "yes" still counts until staff decide.
+    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: False}) == Level.AKTIV
+    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: False}, {evidence_criterion_nki.pk: "answer"}) == (
+        Level.AKTIV
+    )
+    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: False}, {evidence_criterion_nki.pk: "data"}) == (
+        Level.NEUTRAL
+    )
 
 
-def test_evidence_meets_a_criterion_answered_no(evidence_criterion_nki):
+def test_going_by_the_data_can_meet_a_criterion_answered_no(evidence_criterion_nki):
     answers = answer_set(Track.NKI, yes_levels=["aktiv"], overrides={evidence_criterion_nki.pk: Answer.NO})
-    assert level_of(Track.NKI, answers) == Level.NEUTRAL
-    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: True}) == Level.AKTIV
+    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: True}) == Level.NEUTRAL
+    assert level_of(Track.NKI, answers, {evidence_criterion_nki.pk: True}, {evidence_criterion_nki.pk: "data"}) == (
+        Level.AKTIV
+    )
+
+
+def test_going_by_data_that_cannot_tell_keeps_the_answer():
+    criterion = MaturityCriterion.objects.get(evidence_key="nki_years")
+    answers = answer_set(Track.NKI, yes_levels=["aktiv"])
+    assert level_of(Track.NKI, answers, {criterion.pk: None}, {criterion.pk: "data"}) == Level.AKTIV
 
 
 def test_inactive_criterion_does_not_count():
@@ -91,13 +107,15 @@ def test_an_empty_level_is_never_reached_by_default():
 
 
 def test_submit_stores_answers_evidence_and_level(kommun_a, user_a, evidence_criterion_nki):
-    # Flen says yes to everything at AKTIV, but no NKI contact is recorded in the portal.
+    # Flen says yes to everything at AKTIV, but no NKI contact is recorded in the portal: its
+    # answer counts (AKTIV) and the disagreement waits for Invest Stockholm.
     assessment = assessment_submit(
         kommun=kommun_a, track=Track.NKI, answers=answer_set(Track.NKI, yes_levels=["aktiv"]), user=user_a
     )
-    assert assessment.level == Level.NEUTRAL
+    assert assessment.level == Level.AKTIV
     answer = assessment.answers.get(criterion=evidence_criterion_nki)
     assert answer.answer == Answer.YES and answer.evidence_met is False and answer.disagrees
+    assert answer.awaits_decision and answer.decision == ""
     assert not assessment.is_confirmed  # a kommun user's own assessment waits for staff
 
     ContactFactory(kommun=kommun_a, role=Contact.Role.NKI, name="Nina NKI")
@@ -105,7 +123,8 @@ def test_submit_stores_answers_evidence_and_level(kommun_a, user_a, evidence_cri
         kommun=kommun_a, track=Track.NKI, answers=answer_set(Track.NKI, yes_levels=["aktiv"]), user=user_a
     )
     assert second.level == Level.AKTIV
-    assert second.answers.get(criterion=evidence_criterion_nki).evidence_met is True
+    stored = second.answers.get(criterion=evidence_criterion_nki)
+    assert stored.evidence_met is True and not stored.disagrees
 
 
 def test_investment_contact_evidence_accepts_naringslivschef(kommun_a, user_a):
@@ -115,7 +134,7 @@ def test_investment_contact_evidence_accepts_naringslivschef(kommun_a, user_a):
     assessment = assessment_submit(kommun=kommun_a, track=Track.INVESTMENT, answers=answers, user=user_a)
     stored = assessment.answers.get(criterion=criterion)
     assert stored.evidence_met is True and "Nils Chef" in stored.evidence_text
-    assert assessment.level == Level.AKTIV  # the data decides: the contact exists
+    assert assessment.level == Level.NEUTRAL  # the kommun said no; the data only informs
 
 
 def test_history_keeps_every_assessment_unchanged(kommun_a, user_a, staff):
@@ -175,7 +194,7 @@ def test_page_flags_an_answer_the_data_disagrees_with(kommun_a, user_a):
         kommun=kommun_a, track=Track.NKI, answers=answer_set(Track.NKI, yes_levels=["aktiv"]), user=user_a
     )
     content = client_for(user_a).get(reverse("overview:maturity:kommun", args=[kommun_a.code])).content.decode()
-    assert "stämmer inte med ert svar" in content  # the flag's words (Swedish is the default)
+    assert "stämmer inte med kommunens svar" in content  # the flag's words (Swedish is the default)
     assert 'class="disagrees"' in content
 
 

@@ -191,8 +191,9 @@ def test_region_report_without_targets_says_so(staff):
     assert "Inga KPI-mål" in response.content.decode()
 
 
-def test_registered_evidence_decides_its_criterion(monkeypatch, kommun_a, user_a):
-    """The inquiry evidence plugs in by key: here a stand-in for the inquiries app's function."""
+def test_registered_evidence_informs_its_criterion(monkeypatch, kommun_a, user_a):
+    """The inquiry evidence plugs in by key: here a stand-in for the inquiries app's function. It
+    informs: the kommun's "yes" counts until staff decide, the disagreement is recorded."""
 
     def answer_rate(ids):
         return {pk: Evidence("2 av 5", False, "2 av 5 förfrågningar besvarade") for pk in ids}
@@ -205,8 +206,9 @@ def test_registered_evidence_decides_its_criterion(monkeypatch, kommun_a, user_a
         answers=answer_set(Track.INVESTMENT, yes_levels=["aktiv"]),
         user=user_a,
     )
-    assert assessment.level == Level.NEUTRAL
-    assert assessment.answers.get(criterion__evidence_key="inquiry_answer_rate").disagrees
+    assert assessment.level == Level.AKTIV
+    stored = assessment.answers.get(criterion__evidence_key="inquiry_answer_rate")
+    assert stored.disagrees and stored.awaits_decision and stored.evidence_met is False
 
 
 def test_periods_list_agreement_periods_and_years():
