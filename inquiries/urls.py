@@ -16,6 +16,6 @@ urlpatterns = [
     path("utskick/<int:pk>/<slug:action>/", views.dispatch_action, name="dispatch_action"),
     path("bilagor/<int:pk>/", views.attachment_download, name="attachment"),
     path("bilagor/<int:pk>/ta-bort/", views.attachment_delete, name="attachment_delete"),
-    path("insikt/", views.insight, name="insight"),
+    path("statistik/", views.insight, name="insight"),
     path("export/<slug:kind>.<slug:fmt>", views.export, name="export"),
 ]

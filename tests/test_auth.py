@@ -232,7 +232,7 @@ def test_password_reset_is_rate_limited_per_email_and_per_address(
     assert len(mail.outbox) == 2
     response = client.post(reverse("password_reset"), {"email": "other@x.example"}, REMOTE_ADDR="10.1.1.1")
     assert response.status_code == 429
-    assert "För många förfrågningar" in response.content.decode()
+    assert "För många försök" in response.content.decode()
 
 
 def test_behind_the_proxy_each_visitor_has_their_own_reset_limit(client, settings):

@@ -53,3 +53,25 @@ def test_swedish_number_and_date_formats(staff, kommun_a):
     assert "16\xa0543" in page
     assert "2028-12-31" in page
     assert ">2024<" in page  # a year is not written with a thousands separator
+
+
+def test_the_words_users_use(client, staff):
+    """One Swedish term for a site (tomt), 'försök' for the rate limit (a förfrågan is an inquiry
+    here), a statistics page that is not SKR's Insikt, Matchar / Nära / Matchar inte, SBA-veckobrev."""
+    from django.utils import translation
+
+    from inquiries.matching import CLASS_LABELS
+
+    with translation.override("sv"):
+        from django.utils.translation import gettext as _
+
+        assert [str(label) for label in CLASS_LABELS.values()] == ["Matchar", "Nära", "Matchar inte"]
+        assert _("Sites") == "Tomter" and _("Add site") == "Lägg till tomt"
+        assert _("Too many requests") == "För många försök"
+        assert _("SBA weekly digest") == "SBA-veckobrev"
+    from django.urls import reverse
+
+    from .conftest import client_for
+
+    page = client_for(staff).get(reverse("inquiries:insight")).content.decode()
+    assert "Statistik över förfrågningar" in page and "Insikt om" not in page

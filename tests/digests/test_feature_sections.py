@@ -66,7 +66,7 @@ def test_kommun_digest_shows_own_inquiries_and_nothing_of_another_kommun(
     assert "Förfrågningar som väntar på ert svar" in flen and "Flen Open" in flen and "(5 dagar kvar)" in flen
     assert "Vad som hände med era svar" in flen and "Flen Forwarded" in flen
     assert "ert erbjudande skickades vidare till investeraren" in flen and "Bra erbjudande, nära." in flen
-    assert "Mark att bekräfta" in flen and "Gamla Tomten" in flen
+    assert "Tomter att bekräfta" in flen and "Gamla Tomten" in flen
     for marker in (MARK_INQUIRY, MARK_ANSWER, MARK_FEEDBACK, "Värmdö"):
         assert marker not in flen, marker
     # Värmdö sees its own inquiry and feedback (answers are never repeated in a digest).

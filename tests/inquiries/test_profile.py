@@ -69,7 +69,7 @@ def test_bad_site_input_is_refused(user_a, kommun_a, site_a):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Mark kan inte bekräftas framåt i tiden." in html
+    assert "En tomt kan inte bekräftas framåt i tiden." in html
     assert "större än eller lika med 0" in html
     site_a.refresh_from_db()
     assert site_a.name == "Hemliga tomten"

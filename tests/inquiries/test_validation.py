@@ -217,6 +217,6 @@ def test_an_old_inquiry_whose_dates_have_passed_still_saves(staff):
     response = client_for(staff).post(
         reverse("inquiries:edit", args=[inquiry.pk]), {**data, "code_name": "Again", "needed_by": "2024-04-01"}
     )
-    assert _errors(response, "needed_by") == ["Datumet då investeraren behöver marken kan inte ligga bakåt i tiden."]
+    assert _errors(response, "needed_by") == ["Datumet då investeraren behöver tomten kan inte ligga bakåt i tiden."]
     inquiry.refresh_from_db()
     assert inquiry.code_name == "Project Renamed" and inquiry.needed_by == datetime.date(2024, 3, 1)
