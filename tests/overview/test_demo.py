@@ -38,3 +38,21 @@ def test_demo_has_a_kommun_whose_answer_and_data_disagree(staff):
     assert not latest.is_confirmed  # confirmation waits for the decision
     page = client_for(staff).get(reverse("overview:maturity:kommun", args=[demo.DISAGREEING_KOMMUN]))
     assert "Väntar på Invest Stockholms beslut" in page.content.decode()
+
+
+def test_demo_member_report_shows_the_2024_method_break_not_a_change(staff):
+    """The demo's NKI totalt 2023 → 2024 crosses the seeded method break: the member report for
+    2024 says "metodbyte" where a change would stand, never a number."""
+    from django.urls import reverse
+
+    from nki import demo as nki_demo
+    from tests.conftest import client_for
+
+    members_demo.load()
+    nki_demo.load()
+    page = client_for(staff).get(reverse("overview:reports:kommun", args=["0482"]) + "?period=year-2024")
+    assert page.status_code == 200
+    nki = next(context for template, context in page.context["sections"] if template.endswith("/nki.html"))
+    totalt = next(row for row in nki["rows"] if row["area"].is_total)
+    assert nki["year"] == 2024 and totalt["change"].status == "method_break"
+    assert "metodbyte" in page.content.decode().lower()
