@@ -8,6 +8,7 @@ access module scopes everything to it exactly as for a real kommun user.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +27,8 @@ class Recipient:
     viewer: User
     user: User | None = None  # the login, if the recipient has one
     kommun: Kommun | None = None
+    # The NKI service areas (codes) this recipient reads about; None: every area.
+    nki_areas: frozenset[str] | None = None
 
     @property
     def key_suffix(self) -> str:
@@ -123,6 +126,14 @@ def inquiry_contact_recipients(period: Period) -> list[Recipient]:
 # Who receives the NKI news of their kommun: whoever holds NKI, and the bygglov and miljö chiefs
 # (the report asks for them to be involved, not only the näringslivschef).
 NKI_NEWS_RESPONSIBILITIES = (Responsibility.NKI, Responsibility.BYGGLOV, Responsibility.MILJO)
+# The NKI service area each chief's news is about; whoever holds NKI reads every area.
+AREA_OF_RESPONSIBILITY = {"holds_bygglov": "bygglov", "holds_miljo": "miljo-och-halsoskydd"}
+
+
+def _nki_areas(contact: Contact) -> frozenset[str] | None:
+    if contact.holds_nki:
+        return None
+    return frozenset(area for flag, area in AREA_OF_RESPONSIBILITY.items() if getattr(contact, flag))
 
 
 def nki_news_recipients(period: Period) -> list[Recipient]:
@@ -138,8 +149,14 @@ def nki_news_recipients(period: Period) -> list[Recipient]:
         .order_by("kommun__name", "-is_primary", "name")
     )
     weekly = {(r.email.lower(), r.kommun.pk) for r in kommun_recipients(period) if r.kommun is not None}
+    # One person may be several contacts of the kommun: they read the union of their areas.
+    areas: dict[tuple[str, int], frozenset[str] | None] = {}
+    for contact in contacts:
+        key, mine = (contact.email.lower(), contact.kommun_id), _nki_areas(contact)
+        earlier = areas.get(key, frozenset())
+        areas[key] = None if mine is None or (key in areas and earlier is None) else earlier | mine
     return [
-        r
+        dataclasses.replace(r, nki_areas=areas[(r.email.lower(), r.kommun.pk)])
         for r in _dedupe(_from_contacts(contacts, _users_by_email(contacts)))
         if (r.email.lower(), r.kommun.pk if r.kommun else None) not in weekly
     ]

@@ -32,17 +32,17 @@ def _kommun_url(recipient: Recipient) -> str:
 
 
 def nki_news(recipient: Recipient, period: Period) -> dict | None:
-    """NKI results for the kommun imported in the period, newest year first."""
+    """NKI results for the kommun imported in the period, newest year first; a bygglov or miljö
+    chief reads their own area only (recipient.nki_areas)."""
     if recipient.kommun is None:
         return None
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(period.end, datetime.time.max, tzinfo=tz)
-    results = list(
-        NkiResult.objects.filter(kommun=recipient.kommun, nki_import__imported_at__range=(start, end))
-        .select_related("area")
-        .order_by("-year", "area__order", "area__code")[: LIST_LIMIT + 1]
-    )
+    found = NkiResult.objects.filter(kommun=recipient.kommun, nki_import__imported_at__range=(start, end))
+    if recipient.nki_areas is not None:
+        found = found.filter(area__code__in=recipient.nki_areas)
+    results = list(found.select_related("area").order_by("-year", "area__order", "area__code")[: LIST_LIMIT + 1])
     if not results:
         return None
     rows = [

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from digests import services
+from digests import recipients, services
 from digests.constants import KOMMUN_WEEKLY, MEMBER_QUARTERLY
 from nki.models import NkiImport, NkiResult, ReferenceValue, ServiceArea
 from outbox.models import Message
@@ -102,7 +102,9 @@ def test_nki_bygglov_and_miljo_contacts_get_the_nki_news_until_they_unsubscribe(
     assert {"bygglov@flen.example", "miljo@flen.example", "nki@flen.example"} <= set(sent)
     assert "kso@flen.example" not in sent and "naringslivschef@flen.example" not in sent
     body = sent["bygglov@flen.example"].body_text
-    assert "Nya NKI-resultat" in body and "Totalt 2025: NKI 74,0 (högt), 30 svar" in body
+    # The bygglov chief reads bygglov only; the miljö chief who also holds NKI reads every area.
+    assert "Nya NKI-resultat" in body and "Bygglov 2025" in body and "Totalt 2025" not in body
+    assert "Totalt 2025: NKI 74,0 (högt), 30 svar" in sent["miljo@flen.example"].body_text
     assert "81,2" not in body  # Värmdö's results stay Värmdö's
     assert "Förfrågningar" not in body  # the NKI part only
     assert report.queued == len(sent)
@@ -114,6 +116,18 @@ def test_nki_bygglov_and_miljo_contacts_get_the_nki_news_until_they_unsubscribe(
     services.digests_send(kind=NKI_WEEKLY, period=week)
     again = set(Message.objects.filter(kind=NKI_WEEKLY).values_list("to", flat=True))
     assert "bygglov@flen.example" not in again and "miljo@flen.example" in again
+
+
+def test_a_miljo_chief_gets_no_nki_news_when_only_other_areas_are_new(nki_week, kommun_a, week):
+    from digests.constants import NKI_WEEKLY
+    from tests.factories import ContactFactory
+
+    ContactFactory(kommun=kommun_a, role="miljochef", holds_miljo=True, email="miljo-only@flen.example")
+    chosen = {r.email: r for r in recipients.nki_news_recipients(week)}
+    assert chosen["miljo-only@flen.example"].nki_areas == frozenset({"miljo-och-halsoskydd"})
+    services.digests_send(kind=NKI_WEEKLY, period=week)
+    # Flen's new results are totalt and bygglov: nothing about miljö- och hälsoskydd to tell.
+    assert not Message.objects.filter(kind=NKI_WEEKLY, to="miljo-only@flen.example").exists()
 
 
 def test_nki_news_is_not_sent_without_new_results(kommun_a, week):
