@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.db.models.deletion import PROTECT
 from django.utils import timezone
 
+from . import cache
 from .models import Contact, Kommun, User
 
 # Stored data, not UI text: the placeholder rows keep these whatever language a reader uses.
@@ -197,6 +198,7 @@ def contact_erase(*, contact: Contact) -> Contact:
     placeholder = placeholder_contact(contact.kommun)
     _move_references(contact, placeholder)
     _delete_with_its_history(contact)
+    transaction.on_commit(cache.retire_all)  # references moved by update(), past the signals
     return placeholder
 
 
@@ -208,4 +210,5 @@ def user_erase(*, user: User) -> User:
         raise ValueError("The placeholder cannot be erased.")
     _move_references(user, placeholder)
     _delete_with_its_history(user)
+    transaction.on_commit(cache.retire_all)  # references moved by update(), past the signals
     return placeholder
