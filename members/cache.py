@@ -132,6 +132,8 @@ def key(name: str, *parts, topics: tuple[Topic, ...], by_date: bool = False) -> 
 
 def get_or_build(name: str, *parts, topics: tuple[Topic, ...], build, by_date: bool = False):
     """The cached value for (name, parts) at the topics' current versions, built on a miss."""
+    if settings.CACHE_FRAGMENTS_OFF:
+        return build()
     cache_key = "sba:c:" + key(name, *parts, topics=topics, by_date=by_date)
     value = cache.get(cache_key)
     if value is None:
@@ -146,7 +148,7 @@ def fragment(name: str, *parts, topics: tuple[Topic, ...], by_date: bool = False
     cacheable=False (a request with query parameters the page does not know, say) renders the
     fragment fresh and stores nothing, so odd URLs cannot fill the cache.
     """
-    if not cacheable:
+    if not cacheable or settings.CACHE_FRAGMENTS_OFF:
         return {"fragment_key": uuid.uuid4().hex, "fragment_timeout": 0}
     return {"fragment_key": key(name, *parts, topics=topics, by_date=by_date), "fragment_timeout": TIMEOUT}
 

@@ -375,6 +375,9 @@ PERMISSIONS_POLICY = {
 # bench/run.py serves a fixed "floor" page (sba_portal/floor.py) to compare each page against.
 # Off everywhere else; tests/conftest.py asserts it is off in the test suite.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+# The benchmark's cold mode: members.cache stores and reads nothing, so every request pays what
+# the first reader after a write pays. Never on in production.
+CACHE_FRAGMENTS_OFF = env.bool("CACHE_FRAGMENTS_OFF", default=False)
 
 # --- N+1 detection (test suite only) -------------------------------------------------------------
 # The suite sets ZEAL=true (pyproject.toml): django-zeal (a dev requirement) then raises on any N+1

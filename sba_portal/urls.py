@@ -35,6 +35,7 @@ handler500 = "sba_portal.errors.server_error"
 # The benchmark's floor view (bench/run.py): only when BENCH_FLOOR=1 is set, so it is never in
 # production nor in the test suite's resolver (the access crawler needs a rule for every URL).
 if settings.BENCH_FLOOR:
-    from .floor import floor
+    from .floor import floor, floor_signed_in
 
     urlpatterns.append(path("bench-floor/", floor, name="bench_floor"))
+    urlpatterns.append(path("bench-floor/signed-in/", floor_signed_in, name="bench_floor_signed_in"))

@@ -44,3 +44,28 @@ def test_the_generated_data_set_serves_every_key_page():
             response = client.get(page["url"])
         assert response.status_code == 200, page
         assert len(queries) < 25, (page, len(queries))
+
+
+def test_the_signed_in_floor_exists_only_in_the_benchmark(client):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_floor_signed_in")
+    assert client.get("/bench-floor/signed-in/").status_code == 404
+
+
+def test_the_cold_mode_stores_and_reads_nothing(settings):
+    """CACHE_FRAGMENTS_OFF (the benchmark's cold mode): every value is built, every fragment fresh."""
+    from members import cache
+    from members.cache import Topic
+
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert cache.get_or_build("bench-test", topics=(Topic.NKI,), build=build) == 1
+    assert cache.get_or_build("bench-test", topics=(Topic.NKI,), build=build) == 1  # cached
+    settings.CACHE_FRAGMENTS_OFF = True
+    assert cache.get_or_build("bench-test", topics=(Topic.NKI,), build=build) == 2
+    assert cache.get_or_build("bench-test", topics=(Topic.NKI,), build=build) == 3
+    assert cache.fragment("bench-test", topics=(Topic.NKI,))["fragment_timeout"] == 0
