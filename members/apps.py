@@ -10,6 +10,12 @@ class MembersConfig(AppConfig):
         from . import cache, signals  # noqa: F401  (signals: sign-in logging)
 
         cache.connect()  # every model's writes retire the cache topics it names (cache_topics)
+        from django.conf import settings
+
+        if settings.CACHE_FRAGMENTS_OFF:  # the benchmark's cold mode
+            from django.core.signals import request_started
+
+            request_started.connect(cache.cold_request, dispatch_uid="members.cache.cold_request")
 
         from django.utils.translation import gettext_lazy as _
 

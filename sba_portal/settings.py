@@ -375,8 +375,8 @@ PERMISSIONS_POLICY = {
 # bench/run.py serves a fixed "floor" page (sba_portal/floor.py) to compare each page against.
 # Off everywhere else; tests/conftest.py asserts it is off in the test suite.
 BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
-# The benchmark's cold mode: members.cache stores and reads nothing, so every request pays what
-# the first reader after a write pays. Never on in production.
+# The benchmark's cold mode: every request gets fresh members.cache keys, so it pays what the first
+# reader after a write that retired every topic pays (members.cache.cold_request). Never in production.
 CACHE_FRAGMENTS_OFF = env.bool("CACHE_FRAGMENTS_OFF", default=False)
 
 # --- N+1 detection (test suite only) -------------------------------------------------------------
