@@ -256,7 +256,7 @@ def run_size(size: str, args, wrk_path: str, static_root: str) -> dict:
     results = {page["name"]: {**page, "load": {}, "cold_load": {}} for page in pages}
     load_averages = {}
     # Warm: the portal as deployed. Cold: fresh members.cache keys per request (CACHE_FRAGMENTS_OFF),
-    # every request    # pays what the first reader after a write pays.
+    # so every request pays what the first reader after a write pays.
     for mode, extra, slot in (("warm", {}, "load"), ("cold", {"CACHE_FRAGMENTS_OFF": "1"}, "cold_load")):
         before = load_average()
         log(f"{size} {mode}: load average before {before}")
