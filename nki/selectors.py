@@ -348,6 +348,7 @@ class Overview:
     members_ranked: int = 0
     roster_missing: str = ""  # the year's member list is missing: SBA average unknown
     preliminary: YearStatus | None = None  # set when the year shown is not complete yet
+    preliminary_years: frozenset[int] = frozenset()  # marked in the year choice
 
 
 def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = "", sort: str = "name") -> Overview:
@@ -458,6 +459,7 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         len(ranks),
         year_roster.missing_message,
         preliminary,
+        frozenset(y for y in years if is_preliminary(y)),
     )
 
 

@@ -280,3 +280,10 @@ def test_year_statuses_take_a_fixed_number_of_queries(complete_2023, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         statuses = selectors.year_statuses()
     assert set(statuses) == set(range(2014, 2024))
+
+
+def test_the_year_choice_marks_a_preliminary_year(complete_2023, staff):
+    nki_services.nki_import(content=_three_rows_for_2024(staff), file_name="nki-2024.csv")
+    page = client_for(staff).get(reverse("nki:index")).content.decode()
+    assert '<option value="2024">2024 (preliminärt)</option>' in page
+    assert '<option value="2023" selected>2023</option>' in page
