@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from members import access
-from members.models import Kommun
+from members import access, roster
+from members.models import Kommun, Membership
 
 from . import rules
 from .evidence import evidence_by_criterion
@@ -207,19 +207,26 @@ def quarter_end(year: int, quarter: int) -> datetime.date:
 
 
 def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None) -> dict:
-    """Per track and quarter end: members at each level (latest assessment by then). 2 queries.
+    """Per track and quarter end: the members *of that day* at each level (latest assessment by
+    then). Three queries: the memberships, the agreement periods, the assessments.
 
-    Members are today's members; the quarters run from the first assessment (at most `quarters`).
+    The quarters run from the first assessment (at most `quarters`); a quarter whose member list is
+    not recorded (members.roster) is left out and named in `roster_missing`, never counted over
+    today's members.
     """
     today = today or timezone.localdate()
-    members = set(member_ids())
+    spans = list(Membership.objects.order_by().values_list("kommun_id", "starts_on", "ends_on"))
+
+    def members_on(day: datetime.date) -> set[int]:
+        return {k for k, starts_on, ends_on in spans if starts_on <= day and (ends_on is None or ends_on >= day)}
+
     rows = list(
-        MaturityAssessment.objects.filter(kommun_id__in=members)
+        MaturityAssessment.objects.filter(kommun_id__in={k for k, _s, _e in spans})
         .order_by("submitted_at", "pk")
         .values_list("kommun_id", "track", "level", "submitted_at")
     )
     if not rows:
-        return {"quarters": [], "tracks": []}
+        return {"quarters": [], "tracks": [], "roster_missing": ""}
     first = quarter_of(timezone.localtime(rows[0][3]).date())
     last = quarter_of(today)
     labels = []
@@ -228,6 +235,11 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
         labels.append((year, quarter))
         year, quarter = (year + (quarter == 4), quarter % 4 + 1)
     labels = labels[-quarters:]
+    missing = roster.missing_by_year({y for y, _q in labels})
+    gaps = sorted({name for y, _q in labels for name in missing[y]})
+    labels = [(y, q) for y, q in labels if not missing[y]]
+    ends = {(y, q): min(quarter_end(y, q), today) for y, q in labels}
+    members_at = {label: members_on(end) for label, end in ends.items()}
     tracks = []
     for track, label in Track.choices:
         series = {level: [] for level in LEVEL_ORDER}
@@ -240,10 +252,11 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
             while index < len(track_rows) and timezone.localtime(track_rows[index][3]).date() <= end:
                 state[track_rows[index][0]] = track_rows[index][2]
                 index += 1
-            counts = Counter(state.values())
+            members = members_at[(year, quarter)]
+            counts = Counter(level for kommun_id, level in state.items() if kommun_id in members)
             for level in LEVEL_ORDER:
                 series[level].append(counts.get(level, 0))
-            not_assessed.append(len(members) - len(state))
+            not_assessed.append(len(members - state.keys()))
         tracks.append(
             {
                 "track": track,
@@ -260,7 +273,11 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
                 ],
             }
         )
-    return {"quarters": [f"{y} Q{q}" for y, q in labels], "tracks": tracks}
+    return {
+        "quarters": [f"{y} Q{q}" for y, q in labels],
+        "tracks": tracks,
+        "roster_missing": roster.message_for(tuple(gaps)) if gaps else "",
+    }
 
 
 def maturity_chart(over_time: dict) -> dict:
