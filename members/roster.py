@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 
-from .models import AgreementPeriod, Kommun, Membership
+from .models import AgreementPeriod, Kommun, Membership, membership_during_q
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:
@@ -71,21 +71,35 @@ def message_for(missing: tuple[str, ...]) -> str:
     return Roster("", frozenset(), missing).missing_message
 
 
+class Spans:
+    """Every membership as (kommun, from, until), read in one query, for counting members on many
+    days or years in Python (the same rule as `membership_during_q`: a day of the span is covered)."""
+
+    def __init__(self, queryset=None) -> None:
+        queryset = Membership.objects.all() if queryset is None else queryset
+        self.spans = list(queryset.order_by().values_list("kommun_id", "starts_on", "ends_on"))
+
+    def during(self, starts_on: datetime.date, ends_on: datetime.date) -> set[int]:
+        return {k for k, start, end in self.spans if start <= ends_on and (end is None or end >= starts_on)}
+
+    def on(self, day: datetime.date) -> set[int]:
+        return self.during(day, day)
+
+    def in_year(self, year: int) -> set[int]:
+        return self.during(*year_span(year))
+
+    def kommuner(self) -> set[int]:
+        return {k for k, _start, _end in self.spans}
+
+
 def rosters_for_years(years: Iterable[int]) -> dict[int, Roster]:
     """Each year's members and whether its list is recorded (two queries: periods, memberships)."""
     years = sorted(set(years))
     if not years:
         return {}
     missing = missing_by_year(years)
-    spans = Membership.objects.filter(
-        Q(starts_on__lte=datetime.date(years[-1], 12, 31))
-        & (Q(ends_on__isnull=True) | Q(ends_on__gte=datetime.date(years[0], 1, 1)))
-    ).values_list("kommun_id", "starts_on", "ends_on")
-    members: dict[int, set[int]] = {year: set() for year in years}
-    for kommun_id, starts_on, ends_on in spans:
-        for year in years:
-            if starts_on.year <= year and (ends_on is None or ends_on.year >= year):
-                members[year].add(kommun_id)
+    spans = Spans(Membership.objects.filter(membership_during_q(year_span(years[0])[0], year_span(years[-1])[1])))
+    members = {year: spans.in_year(year) for year in years}
     return {
         year: Roster(str(year), frozenset(members[year]) if not missing[year] else frozenset(), missing[year])
         for year in years

@@ -17,7 +17,6 @@ Averages are plain means over kommuner (each kommun counts once, as in SKR's kom
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from members import access, cache, roster
 from members.cache import Topic
-from members.models import Contact, Kommun, Lan, Membership, Population
+from members.models import Contact, Kommun, Lan, Population
 
 from . import change, constants, stats
 from .models import MethodBreak, NkiResult, ReferenceValue, ServiceArea
@@ -104,23 +103,6 @@ class YearStatus:
     complete: bool
 
 
-def _members_by_year(years) -> tuple[dict[int, set[int]], set[int]]:
-    """Each year's SBA members (a membership covering a day of it, members.roster's rule) and
-    today's, from one query of the memberships: Python set work, not one subquery per year."""
-    today = timezone.localdate()
-    spans = list(Membership.objects.order_by().values_list("kommun_id", "starts_on", "ends_on"))
-    by_year = {
-        year: {
-            k
-            for k, starts_on, ends_on in spans
-            if starts_on <= datetime.date(year, 12, 31) and (ends_on is None or ends_on >= datetime.date(year, 1, 1))
-        }
-        for year in years
-    }
-    now = {k for k, starts_on, ends_on in spans if starts_on <= today and (ends_on is None or ends_on >= today)}
-    return by_year, now
-
-
 def _year_statuses() -> dict[int, YearStatus]:
     """Three queries whatever the number of years or results: which kommuner have results in which
     year (distinct pairs), the memberships, the years with a national reference value."""
@@ -129,7 +111,8 @@ def _year_statuses() -> dict[int, YearStatus]:
         with_results[year].add(kommun_id)
     if not with_results:
         return {}
-    members_by_year, today = _members_by_year(with_results)
+    spans = roster.Spans()  # memberships recorded or not; a year without any is judged on today's
+    today = spans.on(timezone.localdate())
     national_years = set(
         ReferenceValue.objects.filter(source=ReferenceValue.Source.NATIONAL)
         .order_by()
@@ -140,7 +123,7 @@ def _year_statuses() -> dict[int, YearStatus]:
     for year, kommuner in with_results.items():
         # No roster recorded for the year: judged against today's members and their results,
         # rather than called complete or incomplete for want of a roster.
-        members = members_by_year[year] or today
+        members = spans.in_year(year) or today
         statuses[year] = judge_year(year, len(kommuner), len(members), len(members & kommuner), year in national_years)
     return statuses
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from members import access, roster
-from members.models import Kommun, Membership
+from members.models import Kommun
 
 from . import rules
 from .evidence import evidence_by_criterion
@@ -215,13 +215,9 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
     today's members.
     """
     today = today or timezone.localdate()
-    spans = list(Membership.objects.order_by().values_list("kommun_id", "starts_on", "ends_on"))
-
-    def members_on(day: datetime.date) -> set[int]:
-        return {k for k, starts_on, ends_on in spans if starts_on <= day and (ends_on is None or ends_on >= day)}
-
+    spans = roster.Spans()
     rows = list(
-        MaturityAssessment.objects.filter(kommun_id__in={k for k, _s, _e in spans})
+        MaturityAssessment.objects.filter(kommun_id__in=spans.kommuner())
         .order_by("submitted_at", "pk")
         .values_list("kommun_id", "track", "level", "submitted_at")
     )
@@ -239,7 +235,7 @@ def maturity_over_time(*, quarters: int = 12, today: datetime.date | None = None
     gaps = sorted({name for y, _q in labels for name in missing[y]})
     labels = [(y, q) for y, q in labels if not missing[y]]
     ends = {(y, q): min(quarter_end(y, q), today) for y, q in labels}
-    members_at = {label: members_on(end) for label, end in ends.items()}
+    members_at = {label: spans.on(end) for label, end in ends.items()}
     tracks = []
     for track, label in Track.choices:
         series = {level: [] for level in LEVEL_ORDER}
