@@ -10,6 +10,11 @@ class MembersConfig(AppConfig):
         from . import cache, signals  # noqa: F401  (signals: sign-in logging)
 
         cache.connect()  # every model's writes retire the cache topics it names (cache_topics)
+        from django.core.signals import request_finished, request_started
+
+        # Within one request, a cached value or topic version is read from the cache once.
+        request_started.connect(cache.request_started, dispatch_uid="members.cache.request_started")
+        request_finished.connect(cache.request_finished, dispatch_uid="members.cache.request_finished")
         from django.db.models.signals import post_delete, post_save
 
         from .backends import _user_changed
@@ -21,8 +26,6 @@ class MembersConfig(AppConfig):
         from django.conf import settings
 
         if settings.CACHE_FRAGMENTS_OFF:  # the benchmark's cold mode
-            from django.core.signals import request_started
-
             request_started.connect(cache.cold_request, dispatch_uid="members.cache.cold_request")
 
         from django.utils.translation import gettext_lazy as _
