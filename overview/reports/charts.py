@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 
+LABEL_CHARS = 24  # what fits in a bar chart's label column at its font size
+
 
 @dataclass(frozen=True)
 class Series:
@@ -73,6 +75,11 @@ class Chart:
 def fmt(value: float | Decimal | int, decimals: int = 0) -> str:
     """A number as the active language writes it (74,6 in Swedish)."""
     return number_format(value, decimal_pos=decimals, use_l10n=True)
+
+
+def short(label: str, most: int = LABEL_CHARS) -> str:
+    """A label that fits beside the bars (the description and the table have it in full)."""
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
 def nice_ceiling(value: float) -> int:
@@ -136,7 +143,7 @@ def bar_chart(
     rows: list[tuple[str, dict[str, Decimal | None]]],
     scale: float = 100,
     width: float = 330,
-    label_width: float = 112,
+    label_width: float = 128,
     bar_h: float = 7.0,
 ) -> Chart:
     """Horizontal bars on a fixed scale (NKI: 0–100), one row per label and one bar per series;
@@ -154,7 +161,7 @@ def bar_chart(
     for i, (label, values) in enumerate(rows):
         y0 = top + i * row_h
         chart.texts.append(
-            Text(label_width - 4, round(y0 + len(series) * (bar_h + gap) / 2 + 3, 2), label, "end", "label")
+            Text(label_width - 4, round(y0 + len(series) * (bar_h + gap) / 2 + 3, 2), short(label), "end", "label")
         )
         for j, s in enumerate(series):
             value = values.get(s.key)

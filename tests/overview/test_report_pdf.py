@@ -295,3 +295,17 @@ def test_bar_chart_leaves_a_missing_value_out_and_says_so():
     )
     assert [(r.series, r.value) for r in chart.rects] == [("kommun", 50.0)]
     assert "–" in [t.text for t in chart.texts]
+
+
+def test_a_long_area_name_is_shortened_beside_the_bars_only():
+    name = "Miljö- och hälsoskydd samt livsmedelskontroll"
+    chart = charts.bar_chart(
+        key="n",
+        title="t",
+        description=f"{name}: 70,0",
+        series=[charts.Series("kommun", "K", "#0072B2")],
+        rows=[(name, {"kommun": Decimal("70.0")})],
+    )
+    label = next(t.text for t in chart.texts if t.css == "label")
+    assert len(label) == charts.LABEL_CHARS and label.endswith("…") and name.startswith(label[:-1])
+    assert chart.rects[0].group == name and name in chart.description
