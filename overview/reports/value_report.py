@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from inquiries import selectors as inquiry_selectors
 from inquiries.models import Dispatch, Outcome
@@ -169,7 +169,9 @@ def inquiry_chart(kommun: Kommun, period: Period, sent: list[tuple], won: list) 
         )
     series = [
         charts.Series("received", str(_("Received")), palette.INQUIRY_SERIES["received"]),
-        charts.Series("answered", str(_("Answered")), palette.INQUIRY_SERIES["answered"]),
+        charts.Series(
+            "answered", pgettext("inquiries in a report chart", "Answered"), palette.INQUIRY_SERIES["answered"]
+        ),
         charts.Series("won", str(_("Won")), palette.INQUIRY_SERIES["won"]),
     ]
     description = "; ".join(
