@@ -212,6 +212,8 @@ RULES: dict[str, Rule] = {
     "overview:reports:index": Rule(ok=STAFF, per_persona=dict.fromkeys(("user_a", "user_b", "user_outside"), 302)),
     "overview:reports:region": Rule(ok=PORTAL),
     "overview:reports:kommun": Rule(ok=A_ENTITLED, kwargs=code_a),
+    "overview:reports:region_pdf": Rule(ok=PORTAL),
+    "overview:reports:kommun_pdf": Rule(ok=A_ENTITLED, kwargs=code_a),
     # --- outbox
     "outbox:log": Rule(ok=STAFF),
     "outbox:resend": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.failed_message.pk}, method="POST", ok_status=(302,)),

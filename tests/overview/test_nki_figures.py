@@ -118,7 +118,7 @@ def test_value_report_nki_per_area_against_sba_and_national(nki_data, user_a, ko
     assert bygglov["point"].sba.value == Decimal("63.0") and bygglov["point"].national.value is None
     assert bygglov["change"].status == "no_previous" and bygglov["flag"].code == "uncertain"
     page = response.content.decode()
-    assert "NKI: service till företag" in page and "74,0" in page and "71,3" in page
+    assert "NKI 2024: service till företag" in page and "74,0" in page and "71,3" in page
     assert "metodbyte" in page and "+1,5" not in page
 
 
@@ -137,7 +137,7 @@ def test_value_report_in_english(nki_data, user_a, kommun_a):
     client = client_for(user_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = _nki_section(client, kommun_a, "year-2024")[0].content.decode()
-    assert "NKI: service to businesses" in page and "National average" in page and "74.0" in page
+    assert "NKI 2024: service to businesses" in page and "National average" in page and "74.0" in page
 
 
 def test_value_report_without_nki_results_says_so(nki_data, staff):
