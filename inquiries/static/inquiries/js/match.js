@@ -29,7 +29,7 @@
       var b = box(row);
       return b && b.checked && !b.disabled;
     }).length;
-    var text = n === 1 ? count.dataset.templateOne : count.dataset.templateMany.replace("%(n)s", n);
+    var text = n === 1 ? count.dataset.templateOne : count.dataset.templateMany.replace("{n}", n);
     count.querySelector("strong").textContent = text;
   }
 
