@@ -417,7 +417,7 @@ def test_inquiry_cards_follow_actions_with_ordinary_forms(staff, kommun_a, kommu
         )
     assert 'form="' not in first and "formaction" not in first
     # No card and no actions for a kommun that has not answered: one line in the list.
-    assert f'id="dispatch-{b.pk}"' in first and 'class="card h-100 answer-card" id="dispatch-%d"' % b.pk not in first
+    assert f'id="dispatch-{b.pk}"' in first and f'class="card h-100 answer-card" id="dispatch-{b.pk}"' not in first
     for action in ("shortlist", "reopen", "forward", "feedback"):
         assert reverse("inquiries:dispatch_action", args=[b.pk, action]) not in first
 
