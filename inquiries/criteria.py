@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,9 @@ def shown_number(value: str) -> str:
     """A stored number in the reader's convention (12.5 → 12,5 in Swedish)."""
     if value in ("", None):
         return "—"
+    whole = value.lstrip("-").partition(".")[0]
+    if len(whole) < 4:  # no thousands to group: only the decimal sign (a match page shows hundreds)
+        return value.replace(".", get_format("DECIMAL_SEPARATOR"))
     return number_format(Decimal(value), decimal_pos=None, use_l10n=True)
 
 
