@@ -21,6 +21,7 @@ deploy that changes how a page looks never serves fragments rendered by the old 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
@@ -83,15 +84,49 @@ def _release() -> str:
 RELEASE = _release()
 
 
+class _Request(threading.local):
+    """What this thread's current request has read from the cache: topic versions and built values.
+
+    Active only between request_started and request_finished (members.apps connects them), so a
+    page that asks for the same value or versions many times (the NKI year completeness, say) makes
+    one cache round trip, not one per call; a task or command (no request) always asks the cache.
+    Any retire in this thread forgets it all, so a request never reads past its own write."""
+
+    active = False
+
+    def __init__(self):
+        self.versions: dict[str, str] = {}
+        self.values: dict[str, bytes] = {}  # pickled: every caller gets its own copy
+
+
+_request = _Request()
+
+
+def request_started(**kwargs) -> None:
+    _request.active = True
+    _request.versions.clear()
+    _request.values.clear()
+
+
+def request_finished(**kwargs) -> None:
+    _request.active = False
+    _request.versions.clear()
+    _request.values.clear()
+
+
 def versions(*topics: Topic) -> str:
     """The current version of each topic, one cache round trip (a new token for a topic never seen)."""
     keys = [PREFIX + topic for topic in _topics(topics)]
+    if _request.active and all(key in _request.versions for key in keys):
+        return ".".join(_request.versions[key] for key in keys)
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             token = uuid.uuid4().hex[:12]
             # add(): two processes meeting a missing version agree on the first one written.
             found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    if _request.active:
+        _request.versions.update(found)
     return ".".join(found[key] for key in keys)
 
 
@@ -100,6 +135,8 @@ def _retire(topics: tuple[Topic, ...]) -> None:
         cache.set_many({PREFIX + topic: uuid.uuid4().hex[:12] for topic in topics}, None)
 
     if topics:
+        _request.versions.clear()
+        _request.values.clear()
         new_versions()
         transaction.on_commit(new_versions)
 
@@ -150,10 +187,14 @@ def cold_request(**kwargs) -> None:
 def get_or_build(name: str, *parts, topics: tuple[Topic, ...], build, by_date: bool = False):
     """The cached value for (name, parts) at the topics' current versions, built on a miss."""
     cache_key = "sba:c:" + key(name, *parts, topics=topics, by_date=by_date)
+    if _request.active and cache_key in _request.values:
+        return pickle.loads(_request.values[cache_key])  # a copy each time, as from the cache  # noqa: S301
     value = cache.get(cache_key)
     if value is None:
         value = build()
         cache.set(cache_key, value, TIMEOUT)
+    if _request.active:
+        _request.values[cache_key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     return value
 
 

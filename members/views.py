@@ -356,7 +356,7 @@ def accept_invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResp
     form = AcceptInvitationForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="members.backends.CachedUserBackend")
         messages.success(request, _("Welcome to SBA Portal. Your password is set."))
         return redirect("home")
     return render(request, "registration/accept_invitation.html", {"form": form, "invited_user": user})

@@ -137,7 +137,8 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username + address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the signed-in user read through the cache (members/backends.py).
+    "members.backends.CachedUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -427,3 +427,42 @@ def test_inquiry_cards_follow_actions_with_ordinary_forms(staff, kommun_a, kommu
     forwarded = 'class="badge text-bg-info"'
     assert forwarded in card(after, a) and forwarded not in card(first, a)
     assert "Tack, ni kom nära." in card(after, a)
+
+
+def test_within_a_request_a_value_is_read_once_and_each_caller_gets_its_own_copy():
+    builds = []
+
+    def build():
+        builds.append(1)
+        return {"years": [2024, 2025]}
+
+    cache.request_started()
+    try:
+        first = cache.get_or_build("memo-test", topics=(Topic.NKI,), build=build)
+        first["years"].append(1999)  # a caller that changes what it got …
+        again = cache.get_or_build("memo-test", topics=(Topic.NKI,), build=build)
+        assert again == {"years": [2024, 2025]}  # … does not change what the next caller gets
+        assert len(builds) == 1
+        with cache.retiring(Topic.NKI):  # a write in the request: the next read is fresh
+            pass
+        cache.get_or_build("memo-test", topics=(Topic.NKI,), build=build)
+        assert len(builds) == 2
+    finally:
+        cache.request_finished()
+
+
+def test_outside_a_request_every_read_asks_the_cache():
+    """A task or command has no request: a version written by another process shows at once."""
+    cache.request_finished()
+    before = cache.versions(Topic.NKI)
+    from django.core.cache import cache as backend
+
+    backend.set(cache.PREFIX + Topic.NKI, "another-process", None)  # as another process retires it
+    assert cache.versions(Topic.NKI) == "another-process" != before
+    cache.request_started()
+    try:
+        seen = cache.versions(Topic.NKI)
+        backend.set(cache.PREFIX + Topic.NKI, "later", None)
+        assert cache.versions(Topic.NKI) == seen  # within a request: one snapshot
+    finally:
+        cache.request_finished()
