@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,9 @@ def shown_number(value: str) -> str:
     """A stored number in the reader's convention (12.5 → 12,5 in Swedish)."""
     if value in ("", None):
         return "—"
+    whole = value.lstrip("-").partition(".")[0]
+    if len(whole) < 4:  # no thousands to group: only the decimal sign (a match page shows hundreds)
+        return value.replace(".", get_format("DECIMAL_SEPARATOR"))
     return number_format(Decimal(value), decimal_pos=None, use_l10n=True)
 
 
@@ -127,6 +130,15 @@ class Criterion:
     def asked(self, need) -> bool:
         """Whether an inquiry asks for this at all (a distance of 0 km is asked; an area of 0 is not)."""
         return need is not None if self.compare is at_most else bool(need)
+
+    def need_text(self, need) -> str:
+        """What the inquiry asks, short, in the reader's language: "≥ 20 ha", "≤ 5 km", "by 2027-06-30"."""
+        if self.unit == "":
+            return str(_("required"))
+        if self.unit == "date":
+            return str(_("by %(date)s") % {"date": date_format(need, "SHORT_DATE_FORMAT")})
+        sign = "≤" if self.compare is at_most else "≥"
+        return f"{sign} {shown_number(plain_number(need))} {self.unit}"
 
     def rate(self, need, site: Mapping, all_sites: tuple) -> tuple[str, dict]:
         return self.compare(self, need, site, all_sites)

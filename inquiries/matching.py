@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import criteria
 from .criteria import MET, NEAR, NOT_MET, UNKNOWN
@@ -73,6 +73,14 @@ class ProfileData:
     appetite: str = "near"  # all / near / matching (members.KommunProfile.Appetite)
     has_profile: bool = False
     code: str = ""
+    lan_code: str = ""  # shown and filtered on the inquiry page; not rated
+    lan_name: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        """Whether there is anything to rate on: sites or sectors. Without either the rating is
+        all "unknown", which says nothing about the kommun."""
+        return bool(self.sites or self.wanted_sectors or self.strong_sectors)
 
 
 class Requirements:
@@ -123,6 +131,9 @@ class KommunRating:
     best_site: str | None
     appetite: str
     has_profile: bool
+    has_data: bool = True  # sites or sectors known (ProfileData.has_data)
+    lan_code: str = ""
+    lan_name: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -133,7 +144,9 @@ class KommunRating:
 
     @property
     def selected_by_default(self) -> bool:
-        return default_selected(self.match_class, self.appetite)
+        """Ticked at first: by the kommun's appetite, and never on no data at all (a member with no
+        sites and no sectors would otherwise come out a near-miss on "unknown" alone)."""
+        return self.has_data and default_selected(self.match_class, self.appetite)
 
     def as_json(self) -> dict:
         return snapshot_of(self)
@@ -176,9 +189,9 @@ def default_selected(match_class: str, appetite: str) -> bool:
 # --- Rating one site ------------------------------------------------------------------------------
 
 
-def _site_ratings(req: Requirements, site: SiteData, all_sites: tuple[SiteData, ...]) -> list[Rating]:
+def _site_ratings(asked: list, site: SiteData, all_sites: tuple[SiteData, ...]) -> list[Rating]:
     ratings = []
-    for criterion, need in req.asked():
+    for criterion, need in asked:
         status, params = criterion.rate(need, site, all_sites)
         ratings.append(Rating(criterion.key, status, params))
     return ratings
@@ -214,11 +227,12 @@ def rate(req: Requirements, profile: ProfileData) -> KommunRating:
             ratings.append(Rating("sector", NEAR, params, names))
         else:
             ratings.append(Rating("sector", UNKNOWN, params, names))
-    if req.asked():
+    asked = req.asked()
+    if asked:
         if not profile.sites:
             ratings.append(Rating("sites", UNKNOWN, {}))
         else:
-            candidates = [(s, _site_ratings(req, s, profile.sites)) for s in profile.sites]
+            candidates = [(s, _site_ratings(asked, s, profile.sites)) for s in profile.sites]
             best_site, site_ratings = min(
                 candidates,
                 key=lambda c: (*_score(c[1]), -(c[0].area_ha or 0), c[0].name),
@@ -234,6 +248,9 @@ def rate(req: Requirements, profile: ProfileData) -> KommunRating:
         best_site=best_site.name if best_site else None,
         appetite=profile.appetite,
         has_profile=profile.has_profile,
+        has_data=profile.has_data,
+        lan_code=profile.lan_code,
+        lan_name=profile.lan_name,
     )
 
 
@@ -280,4 +297,11 @@ CLASS_LABELS = {
     MATCH: gettext_lazy("Match"),
     NEAR_MISS: gettext_lazy("Near-miss"),
     NO_MATCH: gettext_lazy("No match"),
+}
+# One requirement's status as a column of the inquiry page's match table (icon + word).
+CELL_LABELS = {
+    MET: gettext_lazy("Match"),
+    NEAR: gettext_lazy("Near"),
+    NOT_MET: gettext_lazy("No match"),
+    UNKNOWN: pgettext_lazy("requirement status", "Unknown"),
 }

@@ -15,12 +15,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members import access
-from members.models import Kommun, KommunProfile, Site
+from members.models import Contact, Kommun, KommunProfile, Site
 
 from . import constants, criteria, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
@@ -136,46 +136,65 @@ def requirements_of(inquiry: Inquiry) -> matching.Requirements:
 
 
 def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
-    """Every member kommun's profile and sites as plain data, in four queries whatever the data:
-    kommuner (+ profile), their sites, wanted sectors, strong sectors."""
-    kommuner = Kommun.objects.members(on).select_related("profile").order_by("name")
+    """Every member kommun's profile and sites as plain data, in three queries whatever the data:
+    kommuner (+ profile, län), their sites, their wanted and strong sectors. Read as values(), not
+    model instances: nothing here needs one, and the inquiry page pays this on every request."""
+    kommuner = Kommun.objects.members(on).order_by("name")
     if kommun_ids is not None:
         kommuner = kommuner.filter(pk__in=kommun_ids)
-    kommuner = list(kommuner.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name"))))
-    ids = [k.pk for k in kommuner]
-    # The sector links are read straight from the link tables, so the count does not depend on
-    # whether any profile exists yet.
-    wanted: dict[int, set[int]] = defaultdict(set)
-    strong: dict[int, set[int]] = defaultdict(set)
-    for target, through in (
-        (wanted, KommunProfile.wanted_sectors.through),
-        (strong, KommunProfile.strong_sectors.through),
-    ):
-        for kommun_id, sector_id in through.objects.filter(kommunprofile__kommun_id__in=ids).values_list(
-            "kommunprofile__kommun_id", "sector_id"
-        ):
-            target[kommun_id].add(sector_id)
-    profiles = []
+    rows = list(kommuner.values("pk", "name", "code", "lan__code", "lan__name", "profile__pk", "profile__appetite"))
+    ids = [row["pk"] for row in rows]
     site_fields = criteria.site_fields()
-    for kommun in kommuner:
-        profile = getattr(kommun, "profile", None)
-        sites = tuple(
-            matching.SiteData(s.name, id=s.pk, **{name: getattr(s, name) for name in site_fields})
-            for s in kommun.sites.all()
+    sites: dict[int, list[matching.SiteData]] = defaultdict(list)
+    for site in (
+        Site.objects.filter(kommun_id__in=ids).order_by("name", "pk").values("pk", "kommun_id", "name", *site_fields)
+    ):
+        sites[site["kommun_id"]].append(
+            matching.SiteData(site["name"], id=site["pk"], **{name: site[name] for name in site_fields})
         )
-        profiles.append(
-            matching.ProfileData(
-                kommun_id=kommun.pk,
-                name=kommun.name,
-                code=kommun.code,
-                sites=sites,
-                wanted_sectors=frozenset(wanted[kommun.pk]),
-                strong_sectors=frozenset(strong[kommun.pk]),
-                appetite=profile.appetite if profile else "near",
-                has_profile=profile is not None,
-            )
+    # The sector links are read straight from the link tables (both in one query), so the count
+    # does not depend on whether any profile exists yet.
+    sectors: tuple[dict[int, set[int]], dict[int, set[int]]] = (defaultdict(set), defaultdict(set))
+    links = [
+        through.objects.filter(kommunprofile__kommun_id__in=ids)
+        .annotate(kind=Value(kind, output_field=IntegerField()))
+        .values_list("kommunprofile__kommun_id", "sector_id", "kind")
+        for kind, through in enumerate((KommunProfile.wanted_sectors.through, KommunProfile.strong_sectors.through))
+    ]
+    for kommun_id, sector_id, kind in links[0].union(links[1], all=True):
+        sectors[kind][kommun_id].add(sector_id)
+    wanted, strong = sectors
+    return [
+        matching.ProfileData(
+            kommun_id=row["pk"],
+            name=row["name"],
+            code=row["code"],
+            sites=tuple(sites[row["pk"]]),
+            wanted_sectors=frozenset(wanted[row["pk"]]),
+            strong_sectors=frozenset(strong[row["pk"]]),
+            appetite=row["profile__appetite"] or "near",
+            has_profile=row["profile__pk"] is not None,
+            lan_code=row["lan__code"],
+            lan_name=row["lan__name"],
         )
-    return profiles
+        for row in rows
+    ]
+
+
+def profile_contacts(*, kommun_ids) -> dict[int, str]:
+    """The address to ask a kommun for its profile: whoever holds investment, else the
+    näringslivschef (one query for all the kommuner)."""
+    found: dict[int, str] = {}
+    for kommun_id, email in (
+        Contact.objects.active()
+        .receiving_inquiries()
+        .filter(kommun_id__in=kommun_ids)
+        .exclude(email="")
+        .order_by("kommun_id", "-holds_investment", "pk")
+        .values_list("kommun_id", "email")
+    ):
+        found.setdefault(kommun_id, email)
+    return found
 
 
 def rate_members(inquiry: Inquiry) -> list[matching.KommunRating]:
@@ -186,12 +205,38 @@ def rate_members(inquiry: Inquiry) -> list[matching.KommunRating]:
 
 
 def inquiry_dispatches(inquiry: Inquiry) -> list[Dispatch]:
-    """The inquiry's dispatches with answers, proposed sites, contacts and attachments (5 queries)."""
-    return list(
-        inquiry.dispatches.select_related("kommun", "answer", "answer__contact").prefetch_related(
-            "answer__proposed_sites", "answer__attachments"
-        )
+    """The inquiry's dispatches, by kommun name, with kommun, answer and answer contact (one
+    query), and for the answered ones `proposed` (site name, area) and `files` (attachment id,
+    name, size) as plain rows: one values() query each, and none when nothing is answered yet."""
+    dispatches = list(
+        inquiry.dispatches.select_related("kommun", "answer", "answer__contact").order_by("kommun__name", "pk")
     )
+    answered = {d.answer.pk: d for d in dispatches if answer_of(d) is not None}
+    for d in dispatches:
+        d.proposed, d.files = [], []
+    if answered:
+        through = Answer.proposed_sites.through
+        for row in (
+            through.objects.filter(answer_id__in=answered)
+            .order_by("site__name")
+            .values("answer_id", "site__name", "site__area_ha")
+        ):
+            answered[row["answer_id"]].proposed.append(row)
+        for row in (
+            Attachment.objects.filter(answer_id__in=answered)
+            .order_by("uploaded_at", "pk")
+            .values("pk", "answer_id", "original_name", "size")
+        ):
+            answered[row["answer_id"]].files.append(row)
+    return dispatches
+
+
+def answer_of(dispatch: Dispatch) -> Answer | None:
+    """The dispatch's answer, or None, without a query (select_related)."""
+    try:
+        return dispatch.answer
+    except Answer.DoesNotExist:
+        return None
 
 
 # --- Kommun inbox --------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime
 import mimetypes
+from collections import Counter
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -130,37 +133,120 @@ def inquiry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inquiries/inquiry_form.html", {"form": form, "inquiry": inquiry})
 
 
-# What an inquiry's match table is built from: the inquiry, its dispatches, profiles and sites.
-MATCH_TOPICS = (Topic.INQUIRIES, Topic.PROFILES, Topic.REGISTER)
+# The match table's filters (?visa=, ?lan=) and shortcuts (?select=), honoured by the server so
+# the page works without JavaScript; static/inquiries/js/match.js does the same in the page.
+MATCH_SHOW = ("all", "match", "near")
+SELECT_SHORTCUTS = ("matching", "none")
+UNKNOWN_PROFILE = "unknown_profile"  # a row's class when the member has no sites and no sectors
 
 
-def _recipient_context(inquiry: Inquiry, dispatches, data=None) -> dict:
-    # Rated once per inquiry until it, a dispatch or a member's profile changes (or the day turns:
-    # site confirmations go stale by date); the reasons are in the reader's language (in the key).
-    ratings = cache.get_or_build(
-        "inquiry-ratings", inquiry.pk, topics=MATCH_TOPICS, by_date=True, build=lambda: selectors.rate_members(inquiry)
-    )
+def _row_class(rating: matching.KommunRating) -> str:
+    return rating.match_class if rating.has_data else UNKNOWN_PROFILE
+
+
+def _url_prefix(name: str) -> str:
+    """The part of an object URL before its id (the URL ends "<id>/"), built once per page
+    instead of once per row (`reverse` per row was a large share of the page's time)."""
+    return reverse(name, args=[999999999]).removesuffix("999999999/")
+
+
+def _ask_for_profile(request: HttpRequest, ratings, kommun_ids: set[int]) -> dict[int, str]:
+    """A mailto link per member without profile data, to its investment contact (or the
+    näringslivschef), asking for sites and sectors; the kommun's page where nobody has an address."""
+    emails = selectors.profile_contacts(kommun_ids=kommun_ids)
+    page = request.build_absolute_uri(_url_prefix("members:kommun_detail"))
+    links = {}
+    for r in ratings:
+        if r.kommun_id not in kommun_ids:
+            continue
+        profile_url = f"{page}{r.code}/"
+        if r.kommun_id not in emails:
+            links[r.kommun_id] = profile_url
+            continue
+        subject = _("Your investment profile in the SBA Portal")
+        body = _(
+            "Hello,\n\nInvest Stockholm matches investors' inquiries against the member kommuner's "
+            "profiles. %(kommun)s has no sites or sectors in the SBA Portal yet, so we cannot tell "
+            "which inquiries suit you. Could you add them here?\n\n%(url)s\n"
+        ) % {"kommun": r.name, "url": profile_url}
+        links[r.kommun_id] = f"mailto:{emails[r.kommun_id]}?" + urlencode(
+            {"subject": subject, "body": body}, quote_via=quote
+        )
+    return links
+
+
+def _match_context(request: HttpRequest, inquiry: Inquiry, dispatches, data=None) -> dict:
+    """The match table (one row per member, a column per requirement), its filters and the
+    recipient form. Rated fresh on every request: cold, it costs a few milliseconds (PERFORMANCE.md)."""
+    requirements = selectors.requirements_of(inquiry)
+    ratings = matching.rate_all(requirements, selectors.member_profiles())
     sent = {d.kommun_id: d for d in dispatches}
-    choices = [(r.kommun_id, r.name) for r in ratings if r.kommun_id not in sent]
-    initial = [r.kommun_id for r in ratings if r.kommun_id not in sent and r.selected_by_default]
-    form = RecipientsForm(data, choices=choices, initial={"kommuner": initial})
-    chosen = set(form["kommuner"].value() or []) if data is not None else set(initial)
+    show = request.GET.get("visa", "all")
+    show = show if show in MATCH_SHOW else "all"
+    lans = sorted({(r.lan_code, r.lan_name) for r in ratings})
+    lan = request.GET.get("lan", "")
+    lan = lan if lan in {code for code, _name in lans} else ""
+
+    def shown(r) -> bool:
+        row_class = _row_class(r)
+        if show == "match" and row_class != matching.MATCH:
+            return False
+        if show == "near" and row_class not in (matching.MATCH, matching.NEAR_MISS):
+            return False
+        return not lan or r.lan_code == lan
+
+    visible = [r for r in ratings if shown(r)]
+    open_rows = [r for r in visible if r.kommun_id not in sent]
+    select = request.GET.get("select")
+    if select == "matching":
+        initial = [r.kommun_id for r in open_rows if _row_class(r) == matching.MATCH]
+    elif select == "none":
+        initial = []
+    else:
+        initial = [r.kommun_id for r in open_rows if r.selected_by_default]
+    form = RecipientsForm(data, choices=[(r.kommun_id, r.name) for r in open_rows], initial={"kommuner": initial})
+    chosen = {str(c) for c in (form["kommuner"].value() or [])} if data is not None else {str(i) for i in initial}
+    columns = []
+    if requirements.sector_id is not None:
+        columns.append(("sector", _("Sector"), requirements.sector_name))
+    columns += [(c.key, c.label, c.need_text(need)) for c, need in requirements.asked()]
+    no_data = {r.kommun_id for r in visible if not r.has_data and r.kommun_id not in sent}
     rows = [
-        {"rating": r, "dispatch": sent.get(r.kommun_id), "checked": str(r.kommun_id) in {str(c) for c in chosen}}
-        for r in ratings
+        {
+            "rating": r,
+            "row_class": _row_class(r),
+            "sent": r.kommun_id in sent,
+            "checked": str(r.kommun_id) in chosen,
+        }
+        for r in visible
     ]
-    counts = {
-        c: sum(r.match_class == c for r in ratings) for c in (matching.MATCH, matching.NEAR_MISS, matching.NO_MATCH)
+    counts = Counter(_row_class(r) for r in ratings)
+    return {
+        "rows": rows,
+        "columns": columns,
+        "ask_links": _ask_for_profile(request, ratings, no_data) if no_data else {},
+        "recipients_form": form,
+        "class_counts": {key: counts.get(key, 0) for key in (*matching.CLASS_ORDER, UNKNOWN_PROFILE)},
+        "first_open_id": open_rows[0].kommun_id if open_rows else None,
+        "chosen_count": sum(row["checked"] and not row["sent"] for row in rows),
+        "can_send": bool(open_rows) and inquiry.status in (Inquiry.Status.DRAFT, Inquiry.Status.SENT),
+        "show": show,
+        "lan": lan,
+        "lans": lans,
+        "filtered": show != "all" or bool(lan),
+        "hidden_count": len(ratings) - len(visible),
     }
-    return {"rows": rows, "recipients_form": form, "class_counts": counts, "can_send": bool(choices)}
 
 
 @access.staff_required
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff inquiry page: the brief, the answers (once there are any), the match and the send.
+
+    Rendered fresh (no fragment cache): cold it stays within its budget (docs/PERFORMANCE.md)."""
     inquiry = selectors.get_inquiry_for_staff_or_404(request.user, pk)
     dispatches = selectors.inquiry_dispatches(inquiry)
     data = request.POST if request.method == "POST" else None
-    context = _recipient_context(inquiry, dispatches, data)
+    context = _match_context(request, inquiry, dispatches, data)
     if request.method == "POST":
         form = context["recipients_form"]
         if form.is_valid():
@@ -176,7 +262,9 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _("The inquiry was sent to %(n)s kommuner. Their contacts get an e-mail.") % {"n": len(sent)},
                 )
                 return redirect(inquiry)
-    answered = [d for d in dispatches if hasattr(d, "answer")]
+    answered = [d for d in dispatches if selectors.answer_of(d) is not None]
+    waiting = [d for d in dispatches if not selectors.answer_of(d) is not None]
+    today = timezone.localdate()
     return render(
         request,
         "inquiries/inquiry_detail.html",
@@ -185,16 +273,14 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiry": inquiry,
             "dispatches": dispatches,
             "answered": answered,
-            "interested": [d for d in answered if d.answer.decision == Answer.Decision.INTERESTED],
-            "declined": [d for d in answered if d.answer.decision == Answer.Decision.DECLINED],
+            "waiting": waiting,
+            "interested_count": sum(d.answer.decision == Answer.Decision.INTERESTED for d in answered),
             "status_form": StatusForm(initial={"status": inquiry.status}),
             "outcome": getattr(inquiry, "outcome", None),
-            "today": timezone.localdate(),
-            "reopen_default": timezone.localdate() + datetime.timedelta(days=7),
-            # The match table's rows as first shown; a POST with errors re-renders them from the form.
-            **cache.fragment(
-                "inquiry-match-table", inquiry.pk, topics=MATCH_TOPICS, by_date=True, cacheable=data is None
-            ),
+            "today": today,
+            "reopen_default": today + datetime.timedelta(days=7),
+            "dispatch_prefix": _url_prefix("inquiries:dispatch"),
+            "attachment_prefix": _url_prefix("inquiries:attachment"),
         },
     )
 

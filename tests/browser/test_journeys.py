@@ -105,22 +105,18 @@ def test_staff_creates_matches_and_dispatches_an_inquiry(
     varmdo = table.find_element("xpath", f".//tr[th[normalize-space()='{kommun_b.name}']]")
     assert t("Match") in flen.text
     assert t("No match") in varmdo.text
+    b.click(varmdo.find_element("css selector", "details summary"))  # the reasons: one click away
     assert t("Needs %(need)s ha — largest site %(have)s ha") % {"need": 20, "have": 12} in varmdo.text
-    # Send to Flen and Värmdö only: untick the other members ticked by default (their profiles are
-    # missing, a near-miss). ~50 boxes: one script clicks them (the same DOM click) to save time.
-    wanted = [str(kommun_a.pk), str(kommun_b.pk)]
-    unticked = b.driver.execute_script(
-        "const boxes = [...document.querySelectorAll('input[name=kommuner]')]"
-        ".filter(box => box.checked !== arguments[0].includes(box.value));"
-        "boxes.forEach(box => box.click()); return boxes.length;",
-        wanted,
-    )
-    assert unticked > 10  # the register's members default to ticked
+    # Ticked at first: Flen (a match, wants matching ones) and Värmdö (wants all); the other members
+    # have no profile data, so none of them is ticked (issue 14: it used to be ~50 boxes to untick).
+    assert {x.get_attribute("value") for x in b.find_all("input[name=kommuner]:checked")} == {
+        str(kommun_a.pk),
+        str(kommun_b.pk),
+    }
 
-    # Forgetting the confirmation box: the browser asks, the portal refuses and says why.
-    send = t("Send the inquiry to the ticked kommuner now? Their contacts get an e-mail.")
-    b.submit(b.button(t("Send to ticked kommuner")), "dispatch-unconfirmed", accept_confirm=send)
-    assert t("Tick the box to confirm the sending.") in b.main_text
+    # Forgetting the confirmation box: one confirmation, no browser pop-up; the portal says why.
+    b.submit(b.button(t("Send to ticked kommuner")), "dispatch-unconfirmed")
+    assert t("Tick the box to confirm the sending.") in b.find(".error-summary").text
     assert not Dispatch.objects.exists()
 
     # The second page kept our choice; confirm and send.
@@ -129,7 +125,7 @@ def test_staff_creates_matches_and_dispatches_an_inquiry(
         str(kommun_b.pk),
     }
     b.click(b.find("#confirm-send"))
-    b.submit(b.button(t("Send to ticked kommuner")), "dispatched", accept_confirm=send)
+    b.submit(b.button(t("Send to ticked kommuner")), "dispatched")
     assert set(Dispatch.objects.filter(inquiry=inquiry).values_list("kommun_id", flat=True)) == {
         kommun_a.pk,
         kommun_b.pk,
@@ -137,7 +133,7 @@ def test_staff_creates_matches_and_dispatches_an_inquiry(
     inquiry.refresh_from_db()
     assert inquiry.status == Inquiry.Status.SENT
     answers = b.find("#answers-heading").find_element("xpath", "..").text
-    assert kommun_a.name in answers and kommun_b.name in answers and t("No answer yet.") in answers
+    assert kommun_a.name in answers and kommun_b.name in answers and t("Not answered yet") in answers
 
 
 # --- 2. The näringslivschef answers; a kommun not chosen cannot reach it ------------------------------
@@ -212,6 +208,7 @@ def test_staff_forwards_and_records_the_outcome_and_the_kommun_sees_it(
     card = lambda: b.find(f"#dispatch-{dispatch_a.pk}")  # noqa: E731 (the page reloads after each action)
     b.submit(b.button(t("Forward to investor"), within=card()), "forwarded")
     assert t("Forwarded") in card().text
+    b.click(card().find_element("css selector", "details summary"))  # feedback: one click away
     b.fill(f"#feedback-{dispatch_a.pk}", "Ert erbjudande var bland de tre bästa.")
     b.submit(b.button(t("Save feedback"), within=card()), "feedback-saved")
     dispatch_a.refresh_from_db()

@@ -68,9 +68,10 @@ def test_match_table_shows_reasons_and_default_selection_by_appetite(staff, inqu
     assert rows[kommun_b.pk]["rating"].match_class == "no_match" and rows[kommun_b.pk]["checked"]
     html = response.content.decode()
     assert "Needs 20 ha — largest site 12 ha" in html
-    # A member without a profile (near-miss on unknown data) is ticked under the default appetite.
+    # A member without profile data (a near-miss on unknown data alone) is not ticked: it is shown
+    # as an unknown profile (tests/inquiries/test_inquiry_page.py has the rest).
     others = [r for r in response.context["rows"] if r["rating"].kommun_id not in (kommun_a.pk, kommun_b.pk)]
-    assert others and all(r["rating"].match_class == "near_miss" and r["checked"] for r in others)
+    assert others and all(r["row_class"] == "unknown_profile" and not r["checked"] for r in others)
 
 
 def test_dispatch_needs_confirmation(staff, inquiry, kommun_a, contacts):
