@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -63,7 +62,7 @@ def _is_postgresql() -> bool:
 
 
 def _pg_env_and_args() -> tuple[dict, list[str]]:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
@@ -223,7 +222,7 @@ def restore(archive: Path) -> Result:
             )
         empty, count = database_is_empty()
         if not empty:
-            name = settings.DATABASES["default"]["NAME"]
+            name = connection.settings_dict["NAME"]
             raise BackupError(
                 f"the database {name} is not empty ({count} tables): restore only into a new, empty database "
                 "(create one and point DATABASE_URL at it); nothing was changed"
@@ -254,7 +253,7 @@ def restore(archive: Path) -> Result:
                     raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
             else:
                 connection.close()
-                shutil.copyfile(dump, settings.DATABASES["default"]["NAME"])
+                shutil.copyfile(dump, connection.settings_dict["NAME"])
         result = Result(archive=archive)
         for name, checksum in manifest["files"].items():
             content = tar.extractfile(f"files/{name}").read()
