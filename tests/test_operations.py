@@ -271,3 +271,17 @@ def test_sqlite_backup_restores_into_a_new_database_file(with_files, tmp_path, s
         [sys.executable, "manage.py", "restore", str(archive)], env=env, cwd=ROOT, capture_output=True, text=True
     )
     assert again.returncode != 0 and "is not empty" in again.stderr
+
+
+def test_sentry_only_when_a_dsn_is_set():
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'sba_portal.settings'; django.setup(); "
+        "import sentry_sdk; client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.options['dsn'], client.options['send_default_pii'])"
+    )
+    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "x" * 50}
+    off = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert off.stdout.split()[0] == "False"
+    env["SENTRY_DSN"] = "https://public@sentry.example.se/1"
+    on = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert on.stdout.split() == ["True", "https://public@sentry.example.se/1", "False"]
