@@ -6,9 +6,9 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -339,11 +339,14 @@ def _executemany(table: str, columns: list[str], rows: list[list]) -> None:
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _upload_dir() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "nki_uploads"
-
-
+UPLOAD_DIR = "nki_uploads"
 UPLOAD_KEEP_SECONDS = 24 * 3600
+
+
+def _upload_storage():
+    # The upload storage every web node shares (local disk, or the S3 bucket: settings.STORAGES), so
+    # a preview on one node can be confirmed on another.
+    return default_storage
 
 
 def nki_upload_stash(*, content: bytes) -> str:
@@ -352,13 +355,19 @@ def nki_upload_stash(*, content: bytes) -> str:
     Previews never confirmed are removed after a day (checked whenever a file is stashed).
     """
     digest = file_hash(content)
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    storage = _upload_storage()
     cutoff = time.time() - UPLOAD_KEEP_SECONDS
-    for old in directory.iterdir():
-        if _HASH.match(old.name) and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    (directory / digest).write_bytes(content)
+    try:
+        _dirs, names = storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        names = []
+    for old in names:
+        name = f"{UPLOAD_DIR}/{old}"
+        if _HASH.match(old) and storage.get_modified_time(name).timestamp() < cutoff:
+            storage.delete(name)
+    name = f"{UPLOAD_DIR}/{digest}"
+    storage.delete(name)  # the same hash is the same content: replace it (and renew its day)
+    storage.save(name, ContentFile(content))
     return digest
 
 
@@ -366,13 +375,16 @@ def nki_upload_fetch(*, digest: str) -> bytes | None:
     """The stashed file with this hash, only if it is there and still has exactly this hash."""
     if not _HASH.match(digest or ""):
         return None
-    path = _upload_dir() / digest
-    if not path.is_file():
+    storage = _upload_storage()
+    name = f"{UPLOAD_DIR}/{digest}"
+    try:
+        with storage.open(name, "rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError):
         return None
-    content = path.read_bytes()
     return content if file_hash(content) == digest else None
 
 
 def nki_upload_discard(*, digest: str) -> None:
     if _HASH.match(digest or ""):
-        (_upload_dir() / digest).unlink(missing_ok=True)
+        _upload_storage().delete(f"{UPLOAD_DIR}/{digest}")

@@ -14,3 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sba_portal.settings")
 app = Celery("sba_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The request id travels with every task published and is set around every task run (logs.py).
+from . import logs  # noqa: E402, F401

@@ -5,10 +5,17 @@ Needed: the database (nothing works without it) and, where configured, the cache
 it the portal still serves pages, slower and with password reset closed (sba_portal/cache_backend.py),
 so the instance reports itself unhealthy for the operator while it degrades. The broker is
 reported only: mail and digests wait in the outbox until it is back.
+
+For a load balancer (several web nodes, docs/OPERATIONS.md):
+- /healthz/live — liveness: the process answers (no dependency is asked); restart the node if not.
+- /healthz/ready — readiness: database, cache and the upload storage (the S3 bucket when
+  configured) answer, so the node can serve; the balancer sends it no traffic while it says 503.
+  The broker is reported, not required (as in /healthz).
 """
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -45,4 +52,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     states = {"database": _state(_database), "cache": _state(_cache)}
     states["broker"] = _state(_broker) if settings.CELERY_BROKER_URL else "not configured (tasks run in-process)"
     healthy = states["database"] == "ok" and states["cache"] == "ok"
+    return JsonResponse(states, status=200 if healthy else 503)
+
+
+def _storage() -> None:
+    # A HEAD request on the bucket (S3) or a look at the directory (local disk): reachable and allowed.
+    default_storage.exists("healthz-probe")
+
+
+@never_cache
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def ready(request: HttpRequest) -> JsonResponse:
+    states = {"database": _state(_database), "cache": _state(_cache), "storage": _state(_storage)}
+    states["broker"] = _state(_broker) if settings.CELERY_BROKER_URL else "not configured (tasks run in-process)"
+    healthy = all(states[name] == "ok" for name in ("database", "cache", "storage"))
     return JsonResponse(states, status=200 if healthy else 503)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First of all: the request id every log line of this request (and its tasks) carries.
+    "sba_portal.logs.RequestIdMiddleware",
     # Outermost: a read that lost its database connection is tried once more (sba_portal.errors).
     "sba_portal.middleware.DatabaseRetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -204,8 +206,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # check access. There is deliberately no MEDIA_URL route.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# Several web nodes need one store they all see: with STORAGE_S3_BUCKET set, uploads go to an
+# S3-compatible object store (AWS, MinIO, Ceph) through django-storages, private: no public ACL, and
+# the portal never hands out a bucket URL — the access-checked views stream the file (any URL the
+# backend can sign is short-lived, querystring-signed). Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the instance's role), read by boto3 from the environment.
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_S3_REGION", default="") or None,
+            "location": env.str("STORAGE_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("STORAGE_S3_URL_SECONDS", default=60),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": env.str("STORAGE_S3_ADDRESSING_STYLE", default="auto"),
+        },
+    }
+    if STORAGE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -251,6 +279,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The worker logs through settings.LOGGING like the web nodes (JSON with LOG_FORMAT=json, each line
+# with the request id of the request that enqueued the task: sba_portal/logs.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Security ------------------------------------------------------------------------------------
 # HTTPS is on unless DEBUG; a local production-like run over plain HTTP sets HTTPS=false.
@@ -306,12 +337,22 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Logging -------------------------------------------------------------------------------------
+# To standard output, one line per record, each with the request id (sba_portal/logs.py): taken from
+# X-Request-ID when the balancer sets one, else made up, and carried into the Celery tasks a request
+# enqueues. LOG_FORMAT=json writes one JSON object per line for a log collector.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "sba_portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "sba_portal.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
@@ -320,6 +361,19 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Error reporting to Sentry or a Sentry-compatible service (GlitchTip, …): only when SENTRY_DSN is
+# set. No personal data is sent (send_default_pii off); performance tracing only if asked for.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Domain settings -----------------------------------------------------------------------------
 # A site not confirmed for this many days is shown as stale (inquiries app).

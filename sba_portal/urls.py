@@ -6,12 +6,14 @@ from django.urls import include, path
 from members import views as member_views
 from members.forms import EmailAuthenticationForm
 
-from .health import healthz
+from .health import healthz, live, ready
 from .views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/live", live, name="healthz_live"),
+    path("healthz/ready", ready, name="healthz_ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/login/", auth_views.LoginView.as_view(form_class=EmailAuthenticationForm), name="login"),
     path("konto/password_reset/", member_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),

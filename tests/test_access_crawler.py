@@ -101,6 +101,8 @@ RULES: dict[str, Rule] = {
     # --- Public and account pages
     "home": Rule(ok=SIGNED_IN, ok_status=(302,)),
     "healthz": Rule(ok=set(PERSONAS), anonymous=200),
+    "healthz_live": Rule(ok=set(PERSONAS), anonymous=200),
+    "healthz_ready": Rule(ok=set(PERSONAS), anonymous=200),
     "set_language": Rule(
         ok=set(PERSONAS), method="POST", data=lambda w: {"language": "en"}, ok_status=(302,), anonymous=302
     ),
