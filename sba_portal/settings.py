@@ -63,10 +63,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    # Three third-party apps by AppConfigs that give their admin sections Swedish names.
+    "sba_portal.third_party.PortalAxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_celery_beat",
+    "sba_portal.third_party.PortalTotpConfig",
+    "sba_portal.third_party.PortalBeatConfig",
     "csp",
 ]
 

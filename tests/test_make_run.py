@@ -4,6 +4,7 @@ and the demo logins printed last, the demo's e-mails summed up in one line."""
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,10 @@ def make_run_env(**variables) -> dict[str, dict[str, str]]:
     args = [f"{k}={v}" for k, v in variables.items()]
     clean = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT", "MAKEFLAGS")}
     # -o: the virtualenv counts as installed, so the dry run prints only the run recipe.
+    make = shutil.which("make")
+    assert make, "make run needs GNU make"
     dry = subprocess.run(
-        ["make", "-n", "-o", ".venv/.installed-dev", "run", *args],
+        [make, "-n", "-o", ".venv/.installed-dev", "run", *args],
         cwd=ROOT,
         env=clean,
         capture_output=True,
