@@ -3,6 +3,7 @@ technical 404 listing the URL patterns), the real host and port in the banner an
 and the demo logins printed last, the demo's e-mails summed up in one line."""
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -115,3 +116,13 @@ def test_load_demo_prints_a_one_line_e_mail_summary_then_the_logins_on_the_real_
         Message.objects.order_by("pk")[before:].exclude(key="demo:failed-example").values_list("status", flat=True)
     )
     assert statuses == {Message.Status.SENT}  # delivered (quietly), not left in the queue
+
+
+def test_every_page_links_a_favicon_that_is_served(client):
+    page = client.get("/konto/login/").content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page)
+    assert len(icons) == 3 and any(i.endswith(".svg") for i in icons) and any(i.endswith(".ico") for i in icons)
+    for href in icons:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        assert int(response.headers.get("Content-Length", 1)) > 0
