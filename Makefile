@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make run: the local demo (sba_portal/settings.py, DEMO), its e-mail links on the address it serves.
+SITE_URL ?= http://$(HOST):$(PORT)
+RUN_ENV := DEMO=true SITE_URL=$(SITE_URL)
 
 .PHONY: run test lint format messages check-deploy bench clean
 
@@ -16,10 +19,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	@touch $@
 
 ## make run: set up everything and serve the portal with demo data on http://127.0.0.1:8000/
+## (make run PORT=8123 HOST=0.0.0.0 for another address). The demo logins are printed last.
 run: $(VENV)/.installed-dev
-	DEBUG=true $(PY) manage.py migrate --no-input
-	DEBUG=true $(PY) manage.py load_demo
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set)
 ## In parallel, one pytest-xdist worker per core (pyproject.toml); PYTEST_ARGS="-n 0" runs it serially.

@@ -9,12 +9,28 @@ inquiry (selectors.whom_to_call).
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Contact, User
 from outbox.services import queue_email
 
 from . import selectors
 from .models import Answer, Dispatch, Inquiry, Outcome
+
+DISPATCHED = "inquiry_dispatched"
+REOPENED = "inquiry_reopened"
+ANSWER = "inquiry_answer"
+FEEDBACK = "inquiry_feedback"
+OUTCOME = "inquiry_outcome"
+
+# The e-mail log and the unsubscribe page show these labels (registered in apps.py), never the codes.
+KIND_LABELS = {
+    DISPATCHED: _("New inquiry to the kommun"),
+    REOPENED: _("Inquiry reopened for answers"),
+    ANSWER: _("A kommun's answer to an inquiry"),
+    FEEDBACK: _("Feedback on the kommun's answer"),
+    OUTCOME: _("Outcome of an inquiry"),
+}
 
 
 def _kommun_recipients(kommun_ids: list[int]) -> dict[int, list[tuple[str, User | None]]]:
@@ -55,7 +71,7 @@ def dispatched(*, dispatches: list[Dispatch]) -> None:
     for dispatch in dispatches:
         for address, user in recipients[dispatch.kommun_id]:
             queue_email(
-                kind="inquiry_dispatched",
+                kind=DISPATCHED,
                 key=f"dispatch-{dispatch.pk}",
                 to=address,
                 user=user,
@@ -67,7 +83,7 @@ def dispatched(*, dispatches: list[Dispatch]) -> None:
 def reopened(*, dispatch: Dispatch) -> None:
     for address, user in _kommun_recipients([dispatch.kommun_id])[dispatch.kommun_id]:
         queue_email(
-            kind="inquiry_reopened",
+            kind=REOPENED,
             key=f"reopen-{dispatch.pk}-{dispatch.reopened_until.isoformat()}",
             to=address,
             user=user,
@@ -83,7 +99,7 @@ def answer_received(*, answer: Answer, changed: bool) -> None:
     if staff is None or not staff.email or not staff.is_active:
         return
     queue_email(
-        kind="inquiry_answer",
+        kind=ANSWER,
         key=f"answer-{answer.pk}-{answer.updated_at.isoformat()}",
         to=staff.email,
         user=staff,
@@ -101,7 +117,7 @@ def answer_received(*, answer: Answer, changed: bool) -> None:
 def feedback_given(*, dispatch: Dispatch) -> None:
     for address, user in _kommun_recipients([dispatch.kommun_id])[dispatch.kommun_id]:
         queue_email(
-            kind="inquiry_feedback",
+            kind=FEEDBACK,
             key=f"feedback-{dispatch.pk}-{dispatch.feedback_at.isoformat()}",
             to=address,
             user=user,
@@ -124,7 +140,7 @@ def outcome_recorded(*, outcome: Outcome, correction: int | None = None) -> None
     for dispatch in dispatches:
         for address, user in recipients[dispatch.kommun_id]:
             queue_email(
-                kind="inquiry_outcome",
+                kind=OUTCOME,
                 key=f"{key}-{dispatch.pk}",
                 to=address,
                 user=user,

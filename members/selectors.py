@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext
 
 from . import access
 from .models import AgreementPeriod, Contact, Kommun, KommunProfile, Membership, Population, Site, membership_during_q
@@ -61,54 +62,79 @@ def contacts_by_role(kommun: Kommun) -> list[tuple[str, list[Contact]]]:
     return [(label, groups[value]) for value, label in Contact.Role.choices if value in groups]
 
 
-def _display(field, value) -> str:
+def _display(field, value, names: dict) -> str:
+    """A recorded value as a person reads it: a related object's name, a choice's label, Ja/Nej."""
     if value is None or value == "":
         return "—"
+    if field.is_relation:
+        return names.get((field.related_model, value), "—")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        from django.utils.translation import gettext
-
-        return gettext("yes") if value else gettext("no")
+        return gettext("Yes") if value else gettext("No")
     return str(value)
 
 
-def history_entries(records: list, model, label) -> list[dict]:
-    """Turn simple_history records into entries with the fields each change touched.
+def _related_names(sources: list[tuple]) -> dict:
+    """`{(model, pk): str(object)}` for every foreign key any record names: one query per related
+    model, however many records and sources (deleted objects simply have no name)."""
+    wanted: dict = {}
+    for model, records, _label in sources:
+        for field in model._meta.fields:
+            if field.is_relation and field.name != "id":
+                ids = {getattr(r, field.attname) for r in records} - {None}
+                if ids:
+                    wanted.setdefault(field.related_model, set()).update(ids)
+    names = {}
+    for related, ids in wanted.items():
+        for obj in related._base_manager.filter(pk__in=ids):
+            names[(related, obj.pk)] = str(obj)
+    return names
 
-    Records are paired with the previous record of the same object in Python, so the whole
-    history costs one query per model, whatever its length.
+
+def history_entries(sources: list[tuple]) -> list[dict]:
+    """Every change recorded in `sources` (`(model, records, label)` triples: the model, its
+    simple_history records as a list, and a function naming the object from a record), with the
+    fields each change touched, newest first.
+
+    The one helper for history pages: foreign keys read as their objects' names, choices as their
+    labels and booleans as Ja/Nej. Records are paired with the previous record of the same object
+    in Python and related names fetched in one query per related model, so a page's history costs
+    a fixed number of queries whatever its length.
     """
-    fields = [f for f in model._meta.fields if f.name != "id"]
-    previous: dict[int, object] = {}
+    names = _related_names(sources)
     entries = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        changes = []
-        for field in fields:
-            new = getattr(record, field.attname)
-            old = getattr(before, field.attname) if before is not None else None
-            if before is None and record.history_type == "+" and new in (None, ""):
-                continue
-            if before is None or old != new:
-                changes.append((field.verbose_name, _display(field, old) if before else "", _display(field, new)))
-        previous[record.id] = record
-        entries.append(
-            {
-                "date": record.history_date,
-                "user": record.history_user,
-                "type": record.history_type,
-                "model": model._meta.verbose_name,
-                "object": label(record),
-                "changes": changes if record.history_type != "-" else [],
-            }
-        )
-    return entries
+    for model, records, label in sources:
+        fields = [f for f in model._meta.fields if f.name != "id"]
+        previous: dict[int, object] = {}
+        for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+            before = previous.get(record.id)
+            changes = []
+            for field in fields:
+                new = getattr(record, field.attname)
+                old = getattr(before, field.attname) if before is not None else None
+                if before is None and record.history_type == "+" and new in (None, ""):
+                    continue
+                if before is None or old != new:
+                    changes.append(
+                        (field.verbose_name, _display(field, old, names) if before else "", _display(field, new, names))
+                    )
+            previous[record.id] = record
+            entries.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "type": record.history_type,
+                    "model": model._meta.verbose_name,
+                    "object": label(record),
+                    "changes": changes if record.history_type != "-" else [],
+                }
+            )
+    return sorted(entries, key=lambda e: e["date"], reverse=True)
 
 
 def kommun_history(kommun: Kommun) -> list[dict]:
     """Every recorded change to the kommun, its memberships, contacts and populations, newest first."""
-    entries: list[dict] = []
     sources = [
         (Kommun, Kommun.history.filter(id=kommun.pk), lambda r: r.name),
         (
@@ -119,9 +145,9 @@ def kommun_history(kommun: Kommun) -> list[dict]:
         (Contact, Contact.history.filter(kommun_id=kommun.pk), lambda r: r.name),
         (Population, Population.history.filter(kommun_id=kommun.pk), lambda r: str(r.year)),
     ]
-    for model, records, label in sources:
-        entries += history_entries(list(records.select_related("history_user")), model, label)
-    return sorted(entries, key=lambda e: e["date"], reverse=True)
+    return history_entries(
+        [(model, list(records.select_related("history_user")), label) for model, records, label in sources]
+    )
 
 
 # --- Agreement periods (staff) -------------------------------------------------------------------
@@ -158,12 +184,16 @@ def agreement_period_page(period: AgreementPeriod) -> dict:
         membership.joined_during = membership.starts_on > period.starts_on
         membership.left_during = membership.ends_on is not None and membership.ends_on < period.ends_on
     history = history_entries(
-        list(AgreementPeriod.history.filter(id=period.pk).select_related("history_user")),
-        AgreementPeriod,
-        lambda r: r.name,
+        [
+            (
+                AgreementPeriod,
+                list(AgreementPeriod.history.filter(id=period.pk).select_related("history_user")),
+                lambda r: r.name,
+            )
+        ]
     )
     return {
         "memberships": memberships,
         "member_count": len({m.kommun_id for m in memberships}),
-        "entries": sorted(history, key=lambda e: e["date"], reverse=True),
+        "entries": history,
     }

@@ -113,6 +113,7 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
             "kommun": kommun,
             "can_edit": access.can_edit_kommun(request.user, kommun),
             "is_my_kommun": is_my_kommun,
+            "invest_stockholm_email": settings.INVEST_STOCKHOLM_CONTACT_EMAIL,
             # The panels (no forms) cached per kommun and role until a write to what they read.
             "panels": SimpleLazyObject(lambda: panels.render_context(request, kommun)),
             "panels_fragment": cache.fragment(

@@ -52,3 +52,30 @@ class KpiTargetAdmin(SimpleHistoryAdmin):
     list_filter = ["period"]
     list_editable = ["order", "target_value"]
     search_fields = ["key", "label_sv", "label_en"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "entry", "owner", "due_on", "done_at"]
+    list_filter = ["due_on"]
+    search_fields = ["text", "entry__title"]
+    list_select_related = ["entry", "owner"]
+    autocomplete_fields = ["entry"]
+    date_hierarchy = "due_on"
+
+
+@admin.register(MaturityAnswer)
+class MaturityAnswerAdmin(SimpleHistoryAdmin):
+    """To look up; staff decide on answers on the assessment's page in the portal (its rules and
+    history live there)."""
+
+    list_display = ["assessment", "criterion", "answer", "evidence_met", "decision", "decided_by"]
+    list_filter = ["answer", "decision", "assessment__track"]
+    search_fields = ["assessment__kommun__name", "criterion__text_sv"]
+    list_select_related = ["assessment__kommun", "criterion", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

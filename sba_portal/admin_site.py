@@ -17,13 +17,14 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
 
 class PortalAdminSite(admin.AdminSite):
     site_header = "SBA Portal"
     site_title = "SBA Portal"
-    index_title = "Administration"
+    index_title = _("Administration")
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -21,11 +21,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# The local demo of `make run`: DEBUG's conveniences (a development key, plain HTTP, static files
+# straight from the source folders, load_demo allowed) with DEBUG itself off, so a visitor sees the
+# portal's own 404 and 500 pages, as in production, never Django's technical pages listing the URLs.
+DEMO = env.bool("DEMO", default=False)
+LOCAL = DEBUG or DEMO
 
-# A development key is allowed only while DEBUG is on, so a forgotten variable cannot ship a known key.
+# A development key is allowed only while DEBUG (or DEMO) is on, so a forgotten variable cannot ship
+# a known key.
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
@@ -57,10 +63,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    # Three third-party apps by AppConfigs that give their admin sections Swedish names.
+    "sba_portal.third_party.PortalAxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_celery_beat",
+    "sba_portal.third_party.PortalTotpConfig",
+    "sba_portal.third_party.PortalBeatConfig",
     "csp",
 ]
 
@@ -117,7 +124,7 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 # Persistent connections in production (gunicorn workers keep theirs); health-checked before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if LOCAL else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded database: wait for a lock rather than fail while a task writes.
@@ -237,13 +244,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 # Whitenoise serves from the finders in tests and development, so no collectstatic is needed there.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# …and, locally, picks up a static file changed or added while the server runs.
+WHITENOISE_AUTOREFRESH = LOCAL
 WHITENOISE_MANIFEST_STRICT = False
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -284,8 +293,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Security ------------------------------------------------------------------------------------
-# HTTPS is on unless DEBUG; a local production-like run over plain HTTP sets HTTPS=false.
-HTTPS = env.bool("HTTPS", default=not DEBUG)
+# HTTPS is on unless DEBUG or DEMO; a local production-like run over plain HTTP sets HTTPS=false.
+HTTPS = env.bool("HTTPS", default=not LOCAL)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

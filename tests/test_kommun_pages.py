@@ -166,3 +166,17 @@ def test_population_entry_and_validation(staff, kommun_a):
     response = client.post(url, {"year": 1800, "population": -5})
     assert response.status_code == 200
     assert list(Population.objects.filter(kommun=kommun_a).values_list("population", flat=True)) == [16543]
+
+
+def test_a_non_member_kommun_page_says_what_membership_brings_and_whom_to_contact(
+    user_outside, user_a, staff, settings
+):
+    settings.INVEST_STOCKHOLM_CONTACT_EMAIL = "medlemskap@investstockholm.example"
+    own = client_for(user_outside).get(reverse("members:my_kommun")).content.decode()
+    assert "Kiruna är inte medlem i Stockholm Business Alliance" in own
+    assert 'href="mailto:medlemskap@investstockholm.example"' in own
+    assert "investeringsförfrågningar" in own
+    staff_view = client_for(staff).get(reverse("members:kommun_detail", args=["2584"])).content.decode()
+    assert "Kiruna är inte medlem" in staff_view
+    member = client_for(user_a).get(reverse("members:my_kommun")).content.decode()
+    assert "inte medlem i Stockholm Business Alliance" not in member and "mailto:medlemskap@" not in member

@@ -169,7 +169,7 @@ def test_staff_record_a_periods_member_list_with_history(staff):
     record = AgreementPeriod.history.filter(id=period.pk).latest("history_date")
     assert record.history_user == staff and record.history_type == "~"
     page = text_of(client.get(reverse("members:period_edit", args=[period.pk])))
-    assert "Medlemslistan är registrerad: nej → ja" in page
+    assert "Medlemslistan är registrerad: Nej → Ja" in page
 
 
 def test_period_list_says_whose_list_is_missing_and_who_joined_and_left(staff, django_assert_max_num_queries):

@@ -1,0 +1,89 @@
+"""Screenshots of every key page, at 1440 and 390 px, in Swedish and English, on the demo data.
+
+One browser session walks the pages as each persona (staff, a kommun user, the admin) in each
+language (the language cookie, as the portal's language switch sets it) and width. Every page is
+checked as in the journeys (axe-core: no serious/critical WCAG 2.1 A/AA violation; no CSP
+violation) and saved twice to artifacts/screenshots/ (gitignored): the window as the checks saw it
+and, as `pages/<language>-<width>-<page>.png`, the whole page.
+"""
+
+import base64
+
+import pytest
+from django.urls import reverse
+
+from inquiries import demo as inquiries_demo
+from inquiries.models import Dispatch, Inquiry
+from members import demo as members_demo
+from members.models import User
+from nki import demo as nki_demo
+from nki.models import ServiceArea
+from overview import demo as overview_demo
+
+from .conftest import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+WIDTHS = {1440: 900, 390: 844}  # width: height (a laptop; a phone)
+FLEN = "0482"
+
+
+def _pages() -> dict[str, list[tuple[str, str]]]:
+    """Per persona (the demo's users), the key pages as (name, path)."""
+    inquiry = Inquiry.objects.exclude(status=Inquiry.Status.DRAFT).order_by("pk").first()
+    dispatch = Dispatch.objects.filter(kommun__code=FLEN).order_by("-sent_at").first()
+    area = ServiceArea.objects.exclude(is_total=True).order_by("order").first()
+    assert inquiry is not None and dispatch is not None and area is not None  # the demo has them
+    return {
+        "staff@sba.example": [
+            ("start", "/"),
+            ("kommun-list", reverse("members:kommun_list")),
+            ("kommun-page", reverse("members:kommun_detail", args=[FLEN])),
+            ("inquiry-list", reverse("inquiries:index")),
+            ("inquiry-staff", reverse("inquiries:detail", args=[inquiry.pk])),
+            ("nki-overview", reverse("nki:index")),
+            ("nki-area", reverse("nki:area", args=[area.code])),
+            ("nki-kommun", reverse("nki:kommun", args=[FLEN])),
+            ("member-report", reverse("overview:reports:kommun", args=[FLEN])),
+            ("region-report", reverse("overview:reports:region")),
+            ("dialog-log", reverse("overview:dialog:list")),
+            ("maturity", reverse("overview:maturity:region")),
+            ("email-log", reverse("outbox:log")),
+        ],
+        "flen@sba.example": [
+            ("kommun-start", "/"),
+            ("kommun-inbox", reverse("inquiries:index")),
+            ("kommun-dispatch", dispatch.get_absolute_url()),
+        ],
+        "admin@sba.example": [("admin-index", reverse("admin:index"))],
+    }
+
+
+def test_screenshots_of_every_key_page(browser_for):
+    members_demo.load()
+    inquiries_demo.load()
+    nki_demo.load()
+    overview_demo.load()
+    pages = _pages()
+    full = SCREENSHOTS / "pages"
+    full.mkdir(parents=True, exist_ok=True)
+    saved = []
+    users = {u.email: u for u in User.objects.filter(email__in=pages)}
+    for language in ("sv", "en"):
+        browser = browser_for(language)
+        for email, persona_pages in pages.items():
+            browser.login_as(users[email])
+            for width, height in WIDTHS.items():
+                browser.driver.set_window_size(width, height)
+                for name, path in persona_pages:
+                    browser.visit(path, f"{language}-{width}-{name}")
+                    shot = browser.driver.execute_cdp_cmd(
+                        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+                    )
+                    target = full / f"{language}-{width}-{name}.png"
+                    target.write_bytes(base64.b64decode(shot["data"]))
+                    saved.append(target)
+    browser.driver.set_window_size(1280, 1024)  # as the other browser tests expect
+    expected = sum(len(p) for p in pages.values()) * len(WIDTHS) * 2
+    assert len(saved) == expected and all(p.stat().st_size > 5_000 for p in saved)
+    print(f"\n{len(saved)} screenshots of key pages in {full}")
