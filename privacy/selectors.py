@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import uuid
 from dataclasses import dataclass, field
 from functools import reduce
@@ -15,9 +16,14 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
 from members.models import Contact, User
+from members.personal import Kind
 from members.retirement import PLACEHOLDER_USER_EMAIL
 
 from . import register
+
+# Fields that are one value (a name, an address): they are the person's only when the whole value
+# is. Free text and contact-detail texts are the person's when the value stands in them.
+EXACT_KINDS = {Kind.NAME, Kind.EMAIL, Kind.PHONE, Kind.TITLE, Kind.ADDRESS}
 
 # A value shorter than this is never searched for or replaced inside free text: "Bo" would match
 # half the database.
@@ -47,6 +53,22 @@ class Person:
     @property
     def found(self) -> bool:
         return bool(self.values)
+
+    @property
+    def pattern(self) -> re.Pattern:
+        """Any of the values as a whole word: "anna@x.se" is not found in "hanna@x.se", nor
+        "070-555 12 34" in "070-555 12 345" (the database's LIKE only narrows the rows down)."""
+        alternatives = "|".join(re.escape(v) for v in self.values)
+        return re.compile(rf"(?<![\w.+-])(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+    def named_in(self, kind: Kind, value) -> bool:
+        """Whether a field of this kind holding `value` holds the person's data."""
+        if value in (None, "") or not self.found:
+            return False
+        text = str(value)
+        if kind in EXACT_KINDS:
+            return bool(self.pattern.fullmatch(text.strip()))
+        return bool(self.pattern.search(text))
 
 
 @dataclass
@@ -130,8 +152,29 @@ def people_search(*, term: str) -> dict[str, list]:
     return {"contacts": list(contacts), "users": list(users)}
 
 
+def references(model: type[models.Model], person: Person) -> dict[str, set[int]]:
+    """{column: ids} of the model's foreign keys to the person's contacts and users."""
+    found = {}
+    for f in model._meta.concrete_fields:
+        if f.is_relation and f.related_model is Contact and person.contacts:
+            found[f.attname] = {c.pk for c in person.contacts}
+        elif f.is_relation and f.related_model is User and person.users:
+            found[f.attname] = {u.pk for u in person.users}
+    return found
+
+
+def holds(model: type[models.Model], person: Person, row: dict) -> bool:
+    """Whether a row (as `values()`) holds the person's data: in a personal text field or by reference."""
+    for name in register.text_fields(model):
+        mark = register.mark_of(model, name)
+        if name in row and person.named_in(mark.kind, row[name]):
+            return True
+    return any(row.get(column) in ids for column, ids in references(model, person).items())
+
+
 def _match(model: type[models.Model], person: Person) -> Q | None:
-    """Rows of `model` that name the person in a personal text field or refer to one of their records."""
+    """Rows of `model` that may name the person in a personal text field or refer to one of their
+    records: a superset, narrowed down row by row by `holds`."""
     conditions = [_ci(f"{name}__icontains", value) for name in register.text_fields(model) for value in person.values]
     contact_ids = [c.pk for c in person.contacts]
     user_ids = [u.pk for u in person.users]
@@ -168,10 +211,8 @@ def person_data(*, person: Person) -> list[Table]:
                 columns.append(f.attname)
         if register.is_history_model(model) and hasattr(model, "history_date"):
             columns += ["history_date", "history_type"]
-        rows = [
-            {k: _plain(v) for k, v in row.items()}
-            for row in model._base_manager.filter(condition).order_by(model._meta.pk.attname).values(*columns)
-        ]
+        queryset = model._base_manager.filter(condition).order_by(model._meta.pk.attname).values(*columns)
+        rows = [{k: _plain(v) for k, v in row.items()} for row in queryset if holds(model, person, row)]
         if rows:
             tables.append(
                 Table(

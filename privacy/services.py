@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry
 from members import cache, retirement
+from members.backends import forget_user
 from members.models import Contact, User
 from members.personal import Kind, Retention
 from outbox.models import Message
@@ -28,8 +28,9 @@ from .selectors import Person
 # Stored data, not UI text: what an erased name, address or phone becomes, whatever the reader's language.
 PLACEHOLDER_PERSON = "Borttagen person"
 PLACEHOLDER_EMAIL = "borttagen-person@sba-portal.invalid"
-# Whole-value kinds: the field is the person's (a name, an address), so all of it goes.
-WHOLE_VALUE = {Kind.NAME, Kind.EMAIL, Kind.PHONE, Kind.TITLE, Kind.CONTACT_DETAILS, Kind.ADDRESS, Kind.OTHER}
+# Whole-value kinds: the field is the person's (a name, an address, their contact details), so all
+# of it goes; in free text only the person's names, addresses and numbers are replaced.
+WHOLE_VALUE = {*selectors.EXACT_KINDS, Kind.CONTACT_DETAILS, Kind.OTHER}
 # Rows that exist only for the person (an address's unsubscription, sign-in attempts): deleted.
 DELETE_ON_ERASURE = {"outbox.unsubscribe", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 # Inquiries whose investor contact is kept until the retention rule's years after closing.
@@ -51,25 +52,21 @@ def person_export_record(*, person: Person, actor: User, tables: list[selectors.
 # --- Erasure -------------------------------------------------------------------------------------
 
 
-def _scrub_text(text: str, pattern: re.Pattern) -> str:
-    return pattern.sub(PLACEHOLDER_PERSON, text)
-
-
-def _replacement(model: type[models.Model], name: str, value, pattern: re.Pattern, pk):
+def _replacement(model: type[models.Model], name: str, value, person: Person, pk):
     """What one field's value becomes: the whole value for a field that is the person's, the
     person's names and addresses replaced inside free text; unique columns stay unique."""
     f = model._meta.get_field(name)
     mark = register.mark_of(model, name)
-    if value in (None, ""):
-        return value
     if isinstance(f, models.JSONField):
-        return json.loads(_scrub_text(json.dumps(value), pattern))
-    if not pattern.search(str(value)):
+        if value in (None, "", {}, []):
+            return value
+        return json.loads(person.pattern.sub(PLACEHOLDER_PERSON, json.dumps(value)))
+    if not person.named_in(mark.kind, value):
         return value
     if mark.kind in WHOLE_VALUE:
         new = PLACEHOLDER_EMAIL if isinstance(f, models.EmailField) else PLACEHOLDER_PERSON
     else:
-        new = _scrub_text(str(value), pattern)
+        new = person.pattern.sub(PLACEHOLDER_PERSON, str(value))
     if f.unique:
         new = f"{new}#{pk}"
     return new[: f.max_length] if f.max_length else new
@@ -79,27 +76,30 @@ def _anonymise(person: Person) -> Counter:
     """Replace the person's names, addresses and phone numbers in every personal text field of every
     table, history included. By update(): the history's old versions are scrubbed, not added to."""
     counts: Counter = Counter()
-    pattern = re.compile("|".join(re.escape(v) for v in person.values), re.IGNORECASE)
     for model in register.searchable_models():
         names = register.text_fields(model)
         condition = selectors._match(model, person)
         if condition is None:
             continue
-        rows = model._base_manager.filter(condition)
+        pk_name = model._meta.pk.attname
+        rows = list(model._base_manager.filter(condition).values(pk_name, *names))
         if model._meta.label_lower in DELETE_ON_ERASURE:
-            deleted = rows.delete()[0]
-            counts[model._meta.label] += deleted
+            doomed = [row[pk_name] for row in rows if selectors.holds(model, person, row)]
+            model._base_manager.filter(pk__in=doomed).delete()
+            counts[model._meta.label] += len(doomed)
             continue
-        for row in rows.values(model._meta.pk.attname, *names):
-            pk = row.pop(model._meta.pk.attname)
+        for row in rows:
+            pk = row.pop(pk_name)
             changes = {
                 name: new
                 for name, value in row.items()
-                if (new := _replacement(model, name, value, pattern, pk)) != value
+                if (new := _replacement(model, name, value, person, pk)) != value
             }
             if changes:
                 model._base_manager.filter(pk=pk).update(**changes)
                 counts[model._meta.label] += 1
+                if model is User:
+                    forget_user(pk)  # the signed-in user is cached (members.backends); update() skips its signal
     return counts
 
 

@@ -228,3 +228,20 @@ def test_search_lists_matching_contacts_and_users(greta, staff, django_assert_ma
         response = client.get("/personuppgifter/personer/", {"q": "öberg"})
     body = response.content.decode()
     assert greta.email in body and "Flen" in body
+
+
+def test_a_longer_address_or_name_of_someone_else_is_neither_exported_nor_erased(greta, admin_user, kommun_a):
+    from outbox.models import Unsubscribe
+    from tests.factories import ContactFactory
+
+    other_email = f"x{greta.email}"  # "xgreta.oberg@…": contains hers, is not hers
+    other = ContactFactory(kommun=kommun_a, name=f"{greta.name}sson", email=other_email)
+    Message.objects.create(key=f"test:{other_email}:1", kind="test", to=other_email, subject="Hej", body_text="Hej")
+    Unsubscribe.objects.create(email=other_email, kind="kommun_weekly")
+    person = selectors.person_find(term=greta.email)
+    exported = json.dumps([t.rows for t in selectors.person_data(person=person)], default=str)
+    assert other_email not in exported and f"{greta.name}sson" not in exported
+    services.person_erase(person=person, actor=admin_user)
+    assert Contact.objects.get(pk=other.pk).email == other_email
+    assert Message.objects.get(key=f"test:{other_email}:1").to == other_email
+    assert Unsubscribe.objects.filter(email=other_email).exists()
