@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Sector, Site
+from members.personal import Audience, Basis, Copy, Kind, NotPersonal, Purpose, Retention, marks
 
 from .validators import validate_investment_msek, validate_jobs, validate_not_in_future
 
@@ -46,6 +47,26 @@ class ReferenceCounter(models.Model):
 
 class Inquiry(models.Model):
     cache_topics = (Topic.INQUIRIES,)
+    personal_data = {
+        "code_name": NotPersonal("a code word chosen so that it names nobody"),
+        "investor_name": NotPersonal("the investing company's name"),
+        **marks(
+            purpose=Purpose.INVESTOR,
+            basis=Basis.LEGITIMATE_INTEREST,
+            audience=Audience.STAFF,
+            retention=Retention.INVESTOR_CONTACT,
+            investor_contact=Kind.CONTACT_DETAILS,
+        ),
+        **marks(
+            purpose=Purpose.INQUIRY,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.RECORD,
+            copies=(Copy.OUTBOX,),
+            description=Kind.TEXT,
+            responsible=Kind.REFERENCE,
+        ),
+    }
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -132,6 +153,17 @@ class Dispatch(models.Model):
     """An inquiry sent to one kommun: its rating at the time, its answer deadline, and its fate."""
 
     cache_topics = (Topic.INQUIRIES,)
+    personal_data = {
+        "match_snapshot": NotPersonal("the rating when sent: keys, statuses and numbers"),
+        **marks(
+            purpose=Purpose.INQUIRY,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.RECORD,
+            feedback=Kind.TEXT,
+            sent_by=Kind.REFERENCE,
+        ),
+    }
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="dispatches", verbose_name=_("inquiry"))
     kommun = models.ForeignKey(Kommun, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("kommun"))
@@ -236,6 +268,20 @@ LOCK_MESSAGES = {
 
 class Answer(models.Model):
     cache_topics = (Topic.INQUIRIES,)
+    personal_data = {
+        "decline_reason": NotPersonal("a choice from a fixed list"),
+        **marks(
+            purpose=Purpose.INQUIRY,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.RECORD,
+            copies=(Copy.EXPORTS,),
+            offer=Kind.TEXT,
+            decline_text=Kind.TEXT,
+            contact=Kind.REFERENCE,
+            answered_by=Kind.REFERENCE,
+        ),
+    }
 
     class Decision(models.TextChoices):
         INTERESTED = "interested", _("Interested")
@@ -290,6 +336,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     cache_topics = (Topic.INQUIRIES,)
+    personal_data = marks(
+        purpose=Purpose.INQUIRY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        original_name=Kind.TEXT,
+        uploaded_by=Kind.REFERENCE,
+    )
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("answer"))
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
@@ -319,6 +373,13 @@ class Outcome(models.Model):
     went and no kommun, a withdrawn or unknown outcome neither."""
 
     cache_topics = (Topic.INQUIRIES,)
+    personal_data = marks(
+        purpose=Purpose.INQUIRY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.STAFF,
+        retention=Retention.RECORD,
+        notes=Kind.TEXT,
+    )
 
     class Decision(models.TextChoices):
         ESTABLISHED = "established", _("Established in a member kommun")

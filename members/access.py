@@ -173,6 +173,27 @@ def staff_required(view: Callable) -> Callable:
     return wrapper
 
 
+def is_admin(user) -> bool:
+    """A portal administrator: staff with the superuser flag (erasure, correction, retention)."""
+    return is_staff(user) and bool(user.is_superuser)
+
+
+def admin_required(view: Callable) -> Callable:
+    """Sign-in required; then anyone but an administrator gets 404 (staff included)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not is_admin(request.user):
+            security_log.info(
+                "admin page refused: user=%s path=%s ip=%s", request.user.pk, request.path, client_address(request)
+            )
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def portal_user_required(view: Callable) -> Callable:
     """Sign-in required, and the user must be staff or a kommun user (not a bare admin account)."""
 

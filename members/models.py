@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .cache import Topic
+from .personal import Audience, Basis, Copy, Kind, NotPersonal, Purpose, Retention, marks
 
 kommunkod_validator = RegexValidator(r"^\d{4}$", _("A kommunkod is four digits, e.g. 0482."))
 lan_code_validator = RegexValidator(r"^\d{2}$", _("A län code is two digits, e.g. 01."))
@@ -33,6 +34,7 @@ class Lan(models.Model):
     """A county (län), identified by SCB's two-digit code."""
 
     cache_topics = (Topic.REGISTER,)
+    personal_data = {"name": NotPersonal("a county's name")}
 
     code = models.CharField(_("län code"), max_length=2, unique=True, validators=[lan_code_validator])
     name = models.CharField(_("name"), max_length=64)
@@ -91,6 +93,7 @@ class Kommun(models.Model):
     """One of Sweden's 290 kommuner; the register is loaded from SCB data (load_kommuner)."""
 
     cache_topics = (Topic.REGISTER,)
+    personal_data = {"name": NotPersonal("a kommun's name")}
 
     code = models.CharField(_("kommunkod"), max_length=4, unique=True, validators=[kommunkod_validator])
     name = models.CharField(_("name"), max_length=64)
@@ -115,6 +118,7 @@ class AgreementPeriod(models.Model):
     """An SBA agreement period (avtalsperiod), e.g. 2021–2024."""
 
     cache_topics = (Topic.REGISTER,)
+    personal_data = {"name": NotPersonal("an agreement period's name")}
 
     name = models.CharField(_("name"), max_length=32, unique=True)
     starts_on = models.DateField(_("starts on"))
@@ -153,6 +157,13 @@ class Membership(models.Model):
     """A kommun's SBA membership over a span of dates; ends_on empty means 'until further notice'."""
 
     cache_topics = (Topic.REGISTER,)
+    personal_data = marks(
+        purpose=Purpose.MEMBER_CONTACT,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.STAFF,
+        retention=Retention.RECORD,
+        note=Kind.TEXT,
+    )
 
     kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("kommun"))
     period = models.ForeignKey(
@@ -261,6 +272,27 @@ class Contact(models.Model):
     PLACEHOLDER_EMAIL = "borttagen-kontakt@sba-portal.invalid"
 
     cache_topics = (Topic.CONTACTS,)
+    personal_data = {
+        **marks(
+            purpose=Purpose.MEMBER_CONTACT,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.PORTAL,
+            retention=Retention.CONTACT_INACTIVE,
+            copies=(Copy.OUTBOX, Copy.EXPORTS),
+            name=Kind.NAME,
+            email=Kind.EMAIL,
+        ),
+        **marks(
+            purpose=Purpose.MEMBER_CONTACT,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.CONTACT_INACTIVE,
+            copies=(Copy.EXPORTS,),
+            title=Kind.TITLE,
+            phone=Kind.PHONE,
+            notes=Kind.TEXT,
+        ),
+    }
 
     class Role(models.TextChoices):
         KSO = "kso", _("KSO (chair of the municipal executive board)")
@@ -393,6 +425,27 @@ class User(AbstractUser):
     """
 
     cache_topics = (Topic.USERS,)
+    personal_data = {
+        **marks(
+            purpose=Purpose.ACCOUNT,
+            basis=Basis.CONTRACT,
+            audience=Audience.SELF,
+            retention=Retention.ACCOUNT,
+            copies=(Copy.OUTBOX,),
+            first_name=Kind.NAME,
+            last_name=Kind.NAME,
+            email=Kind.EMAIL,
+            title=Kind.TITLE,
+            phone=Kind.PHONE,
+        ),
+        **marks(
+            purpose=Purpose.ACCOUNTABILITY,
+            basis=Basis.LEGITIMATE_INTEREST,
+            audience=Audience.STAFF,
+            retention=Retention.ACCOUNT,
+            invited_by=Kind.REFERENCE,
+        ),
+    }
 
     class Role(models.TextChoices):
         STAFF = "staff", _("Invest Stockholm staff")
@@ -463,6 +516,10 @@ class Sector(models.Model):
     """An investment sector (life science, logistics, …). Data, not code: edited in admin."""
 
     cache_topics = (Topic.PROFILES,)
+    personal_data = {
+        "name_sv": NotPersonal("a sector's name"),
+        "name_en": NotPersonal("a sector's name"),
+    }
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_sv = models.CharField(_("name (Swedish)"), max_length=80)
@@ -485,6 +542,13 @@ class KommunProfile(models.Model):
     """A kommun's investment profile: sectors and its appetite for inquiries."""
 
     cache_topics = (Topic.PROFILES,)
+    personal_data = marks(
+        purpose=Purpose.INQUIRY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        notes=Kind.TEXT,
+    )
 
     class Appetite(models.TextChoices):
         ALL = "all", _("All inquiries")
@@ -522,6 +586,17 @@ class Site(models.Model):
     """A site (mark/tomt) a kommun can offer. Not confirmed for SITE_STALE_AFTER_DAYS → stale."""
 
     cache_topics = (Topic.PROFILES,)
+    personal_data = {
+        "name": NotPersonal("a site's name"),
+        "ownership": NotPersonal("a choice: municipal or private land"),
+        **marks(
+            purpose=Purpose.INQUIRY,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.RECORD,
+            notes=Kind.TEXT,
+        ),
+    }
 
     class Ownership(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal")

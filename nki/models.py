@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import Kommun
+from members.personal import Audience, Basis, Kind, NotPersonal, Purpose, Retention, marks
 
 index_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -31,6 +32,11 @@ class ServiceArea(models.Model):
     """
 
     cache_topics = (Topic.NKI,)
+    personal_data = {
+        "name_sv": NotPersonal("a service area's name"),
+        "name_en": NotPersonal("a service area's name"),
+        "aliases": NotPersonal("other names of the service area"),
+    }
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_sv = models.CharField(_("Swedish name"), max_length=80)
@@ -81,6 +87,10 @@ class MethodBreak(models.Model):
     """From `year` on, an area's values are not comparable with earlier years (e.g. Totalt 2024)."""
 
     cache_topics = (Topic.NKI,)
+    personal_data = {
+        "description_sv": NotPersonal("describes a change of survey method"),
+        "description_en": NotPersonal("describes a change of survey method"),
+    }
 
     area = models.ForeignKey(
         ServiceArea, on_delete=models.CASCADE, related_name="method_breaks", verbose_name=_("area")
@@ -109,6 +119,7 @@ class ReferenceValue(models.Model):
     """A published figure, e.g. Kolada's national average NKI, used where the store has too few values."""
 
     cache_topics = (Topic.NKI,)
+    personal_data = {"note": NotPersonal("about a published statistic")}
 
     class Source(models.TextChoices):
         NATIONAL = "national", _("National average (Kolada)")
@@ -136,6 +147,7 @@ class KoladaKpi(models.Model):
     """Which Kolada KPI id holds which figure for which area (Kolada's ids are data, not code)."""
 
     cache_topics = (Topic.NKI,)
+    personal_data = {"note": NotPersonal("about a Kolada key figure")}
 
     class Measure(models.TextChoices):
         NKI = "nki", _("NKI")
@@ -173,6 +185,14 @@ class NkiImport(models.Model):
     """One import that changed something: who, when, which file, what it did."""
 
     cache_topics = ()  # nothing cached reads it
+    personal_data = marks(
+        purpose=Purpose.NKI,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.STAFF,
+        retention=Retention.RECORD,
+        file_name=Kind.TEXT,
+        imported_by=Kind.REFERENCE,
+    )
 
     class Kind(models.TextChoices):
         XLSX = "xlsx", _("Excel (.xlsx)")

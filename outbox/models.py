@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from members.personal import Audience, Basis, Kind, Purpose, Retention, marks
+
 
 class MessageQuerySet(models.QuerySet):
     def stuck_in_flight(self, *, before):
@@ -23,6 +25,28 @@ class Message(models.Model):
     """
 
     cache_topics = ()  # nothing cached reads it
+    personal_data = {
+        **marks(
+            purpose=Purpose.EMAIL,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.STAFF,
+            retention=Retention.RECORD,
+            to=Kind.EMAIL,
+            key=Kind.TEXT,  # "kind:address:event"
+            subject=Kind.TEXT,
+            user=Kind.REFERENCE,
+            resent_by=Kind.REFERENCE,
+            last_error=Kind.TEXT,
+        ),
+        **marks(
+            purpose=Purpose.EMAIL,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.STAFF,
+            retention=Retention.OUTBOX_BODY,
+            body_text=Kind.TEXT,
+            body_html=Kind.TEXT,
+        ),
+    }
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -85,6 +109,13 @@ class Unsubscribe(models.Model):
     """
 
     cache_topics = ()  # nothing cached reads it
+    personal_data = marks(
+        purpose=Purpose.EMAIL,
+        basis=Basis.LEGITIMATE_INTEREST,
+        audience=Audience.SELF,
+        retention=Retention.RECORD,
+        email=Kind.EMAIL,
+    )
 
     class Source(models.TextChoices):
         LINK = "link", _("Link in an e-mail")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # What combines them: the staff overview, maturity, dialog log and reports; the digests.
     "overview",
     "digests",
+    # Personal data: the register of processing, one person's data, retention (reads every app).
+    "privacy",
     # The wiring: settings, URLs, the Celery app, /healthz, the start page and the demo loader.
     "sba_portal",
     "sba_portal.admin_site.PortalAdminConfig",  # django.contrib.admin behind the portal sign-in

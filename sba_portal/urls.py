@@ -28,6 +28,7 @@ urlpatterns = [
     path("nki/", include("nki.urls")),
     path("oversikt/", include("overview.urls")),
     path("e-post/", include("outbox.urls")),
+    path("personuppgifter/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -220,6 +220,19 @@ RULES: dict[str, Rule] = {
     "outbox:log": Rule(ok=STAFF),
     "outbox:resend": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.failed_message.pk}, method="POST", ok_status=(302,)),
     "outbox:settings": Rule(ok=SIGNED_IN),
+    # --- privacy: the register and one person's data for staff; acting on it for administrators
+    "privacy:register": Rule(ok=STAFF),
+    "privacy:people": Rule(ok=STAFF),
+    "privacy:person": Rule(ok=STAFF),
+    "privacy:erase": Rule(
+        ok={"admin"}, method="POST", data=lambda w: {"q": "nobody@nowhere.example", "confirm": "on"}, ok_status=(302,)
+    ),
+    "privacy:correct": Rule(
+        ok={"admin"}, method="POST", data=lambda w: {"q": "nobody@nowhere.example", "phone": "1"}, ok_status=(302,)
+    ),
+    "privacy:retention": Rule(ok={"admin"}),
+    "privacy:retention_run": Rule(ok={"admin"}, method="POST", ok_status=(302,)),
+    "privacy:audit": Rule(ok={"admin"}),
     "outbox:unsubscribe": Rule(
         ok=set(PERSONAS), kwargs=lambda w: {"token": w.unsubscribe_token}, anonymous=200, secret_link=True
     ),
@@ -241,6 +254,14 @@ VARIANTS: dict[str, tuple[Rule, ...]] = {
         Rule(ok=PORTAL, kwargs=lambda w: {"code": w.kommun_b.code}, query="export=xlsx"),
     ),
     "nki:area": (Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}, query="export=csv"),),
+    "privacy:register": (Rule(ok=STAFF, query="export=csv"), Rule(ok=STAFF, query="export=xlsx")),
+    "privacy:people": (Rule(ok=STAFF, query="q=flen"),),
+    "privacy:person": (
+        # Upper case: the 404 page may echo the address, and the markers are looked for as written.
+        Rule(ok=STAFF, query="q=MARKER-CONTACT@FLEN.EXAMPLE"),
+        Rule(ok=STAFF, query="q=MARKER-CONTACT@FLEN.EXAMPLE&export=json"),
+        Rule(ok=STAFF, query="q=MARKER-CONTACT@FLEN.EXAMPLE&export=csv"),
+    ),
 }
 
 

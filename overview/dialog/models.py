@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun
+from members.personal import Audience, Basis, Kind, Purpose, Retention, marks
 
 
 class DialogKind(models.TextChoices):
@@ -34,6 +35,26 @@ class DialogEntry(models.Model):
     """
 
     cache_topics = (Topic.DIALOG,)
+    personal_data = {
+        **marks(
+            purpose=Purpose.DIALOG,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.KOMMUN,
+            retention=Retention.RECORD,
+            title=Kind.TEXT,
+            notes=Kind.TEXT,
+            contacts=Kind.REFERENCE,
+            staff=Kind.REFERENCE,
+            created_by=Kind.REFERENCE,
+        ),
+        **marks(
+            purpose=Purpose.DIALOG,
+            basis=Basis.PUBLIC_TASK,
+            audience=Audience.STAFF,
+            retention=Retention.RECORD,
+            internal_notes=Kind.TEXT,
+        ),
+    }
 
     kind = models.CharField(_("kind"), max_length=12, choices=DialogKind.choices)
     date = models.DateField(_("date"))
@@ -74,6 +95,14 @@ class FollowUp(models.Model):
     """An action agreed in a dialog, owned by a staff member, with a due date. Staff only."""
 
     cache_topics = (Topic.DIALOG,)
+    personal_data = marks(
+        purpose=Purpose.DIALOG,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.STAFF,
+        retention=Retention.RECORD,
+        text=Kind.TEXT,
+        owner=Kind.REFERENCE,
+    )
 
     entry = models.ForeignKey(DialogEntry, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("entry"))
     text = models.CharField(_("action"), max_length=300)

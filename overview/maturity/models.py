@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Kommun
+from members.personal import Audience, Basis, Kind, NotPersonal, Purpose, Retention, marks
 
 
 class Track(models.TextChoices):
@@ -51,6 +52,10 @@ class MaturityCriterion(models.Model):
     """
 
     cache_topics = (Topic.MATURITY,)
+    personal_data = {
+        "text_sv": NotPersonal("a criterion's wording"),
+        "text_en": NotPersonal("a criterion's wording"),
+    }
 
     track = models.CharField(_("track"), max_length=12, choices=Track.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
@@ -95,6 +100,15 @@ class MaturityAssessment(models.Model):
     """
 
     cache_topics = (Topic.MATURITY,)
+    personal_data = marks(
+        purpose=Purpose.MATURITY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        comment=Kind.TEXT,
+        submitted_by=Kind.REFERENCE,
+        confirmed_by=Kind.REFERENCE,
+    )
 
     kommun = models.ForeignKey(
         Kommun, on_delete=models.CASCADE, related_name="maturity_assessments", verbose_name=_("kommun")
@@ -169,6 +183,15 @@ class MaturityAnswer(models.Model):
     """The kommun's answer to one criterion, with the portal's evidence as it stood that day."""
 
     cache_topics = (Topic.MATURITY,)
+    personal_data = marks(
+        purpose=Purpose.MATURITY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        comment=Kind.TEXT,
+        evidence_text=Kind.TEXT,
+        decided_by=Kind.REFERENCE,
+    )
 
     assessment = models.ForeignKey(
         MaturityAssessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
