@@ -54,6 +54,14 @@ KPI_TARGETS_2025_2028 = [
     ("establishments", "Etableringar i SBA-området", "Establishments in the SBA area", 40, "st", True),
     ("jobs", "Planerade arbetstillfällen i etableringarna", "Planned jobs in the establishments", 2000, "st", True),
     ("nki_sba", "NKI totalt för SBA", "NKI total for SBA", 76, "", True),
+    (
+        "member_value",
+        "Medlemmarnas värdering av medlemskapet (medlemsenkäten, 1–10)",
+        "Members' rating of the membership (member survey, 1–10)",
+        7.5,
+        "",
+        True,
+    ),
 ]
 
 # A member's path over the quarters: its "ambition" decides how far it gets.

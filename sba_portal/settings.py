@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     # Feature apps, side by side; neither imports the other.
     "inquiries",
     "nki",
+    "surveys",
     # What combines them: the staff overview, maturity, dialog log and reports; the digests.
     "overview",
     "digests",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("forfragningar/", include("inquiries.urls")),
     path("nki/", include("nki.urls")),
+    path("enkat/", include("surveys.urls")),
     path("oversikt/", include("overview.urls")),
     path("e-post/", include("outbox.urls")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from inquiries import selectors as inquiry_selectors
 from inquiries.models import Dispatch, Outcome
 from members.models import Contact, Kommun, Membership
 from nki import selectors as nki_selectors
+from surveys import selectors as survey_selectors
 
 from ..dialog.models import DialogKind
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
@@ -164,6 +165,22 @@ def section_nki(kommun, period: Period) -> dict | None:
     return {"rows": rows, "year": year, "preliminary": preliminary}
 
 
+def section_survey(kommun, period: Period) -> dict | None:
+    """The region's answers to the latest member survey closed by the period's end: the response
+    rate and the mean per scale question. Never whether this kommun answered (it is anonymous)."""
+    survey = survey_selectors.latest_closed(until_year=report_day(period).year)
+    if survey is None:
+        return None
+    groups = survey_selectors.groups(survey)
+    region = survey_selectors.group_from("", groups)
+    results = survey_selectors.results(survey, region, with_texts=False) if region else []
+    return {
+        "survey": survey,
+        "counts": survey_selectors.counts(survey),
+        "means": [r for r in results if r.mean is not None],
+    }
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -180,6 +197,7 @@ SECTIONS = [
     Section("nki", section_nki),
     Section("maturity", section_maturity),
     Section("dialog", section_dialog),
+    Section("survey", section_survey),
     Section("contacts", section_contacts),
 ]
 

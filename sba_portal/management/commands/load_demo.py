@@ -7,6 +7,7 @@ from members import demo as members_demo
 from members.services import kommuner_load
 from nki import demo as nki_demo
 from overview import demo as overview_demo
+from surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         logins = members_demo.load()
         inquiries_demo.load()
         nki_demo.load()
+        surveys_demo.load()
         overview_demo.load()
         digests_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ as:"))
