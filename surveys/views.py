@@ -19,7 +19,11 @@ from .models import Question, Survey
 def survey_list(request: HttpRequest) -> HttpResponse:
     # Queries: the surveys (one), whatever their number.
     surveys = list(selectors.surveys_visible_to(request.user))
-    return render(request, "surveys/list.html", {"surveys": surveys, "is_staff": access.is_staff(request.user)})
+    return render(
+        request,
+        "surveys/list.html",
+        {"surveys": surveys, "is_staff": access.is_staff(request.user), "min_group": MIN_GROUP},
+    )
 
 
 @access.staff_required
