@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DialogEntry, FollowUp, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
+from .models import DialogEntry, FollowUp, GoodExample, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
 
 
 @admin.register(MaturityCriterion)
@@ -52,3 +52,11 @@ class KpiTargetAdmin(SimpleHistoryAdmin):
     list_filter = ["period"]
     list_editable = ["order", "target_value"]
     search_fields = ["key", "label_sv", "label_en"]
+
+
+@admin.register(GoodExample)
+class GoodExampleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kommun", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "what", "result", "theme"]
+    filter_horizontal = ["areas", "criteria"]

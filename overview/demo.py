@@ -210,6 +210,78 @@ def _load_kpis() -> None:
         )
 
 
+# Good examples: (kommun code, title, what, result, NKI area codes, theme, published)
+GOOD_EXAMPLES = [
+    (
+        "0120",
+        "Bygglovslots för företag",
+        "En namngiven handläggare följer varje företags ärende från första kontakt till beslut.",
+        "NKI för bygglov steg från 62 till 71 på två år; färre kompletteringar.",
+        ["bygglov"],
+        "Företagslots",
+        True,
+    ),
+    (
+        "0482",
+        "Frukostmöten med miljöenheten",
+        "Miljöenheten bjuder in företagare till frukost varje kvartal för att gå igenom nya regler.",
+        "Bättre betyg på bemötande och information i NKI för miljö- och hälsoskydd.",
+        ["miljo-och-halsoskydd"],
+        "Dialog med näringslivet",
+        True,
+    ),
+    (
+        "0180",
+        "NKI-resultatet i kommunstyrelsens mål",
+        "Kommunstyrelsen har NKI som mål i budgeten och följer upp det varje halvår.",
+        "Alla myndighetsområden har en handlingsplan; NKI totalt +4.",
+        ["bygglov", "miljo-och-halsoskydd", "livsmedelskontroll"],
+        "Ledning och styrning",
+        True,
+    ),
+    (
+        "0123",
+        "Gemensam e-tjänst för serveringstillstånd",
+        "Ansökan, remisser och besked i en e-tjänst tillsammans med grannkommunerna.",
+        "Handläggningstiden halverad; utvärderas i nästa NKI.",
+        ["serveringstillstand"],
+        "Digitalisering",
+        False,
+    ),
+]
+
+
+def _load_good_examples(staff: User) -> None:
+    from nki.models import ServiceArea
+
+    from .knowledge.models import GoodExample
+
+    if GoodExample.objects.exists():
+        return
+    kommuner = {k.code: k for k in Kommun.objects.filter(code__in=[e[0] for e in GOOD_EXAMPLES])}
+    areas = {a.code: a for a in ServiceArea.objects.all()}
+    criteria = list(MaturityCriterion.objects.filter(track=Track.NKI, is_active=True).exclude(level="neutral"))
+    for n, (code, title, what, result, area_codes, theme, published) in enumerate(GOOD_EXAMPLES):
+        if code not in kommuner:
+            continue
+        kommun = kommuner[code]
+        example = GoodExample.objects.create(
+            kommun=kommun,
+            title=title,
+            what=what,
+            result=result,
+            theme=theme,
+            contact=Contact.objects.active().filter(kommun=kommun).order_by("role").first(),
+            status=GoodExample.Status.PUBLISHED if published else GoodExample.Status.SUBMITTED,
+            created_by=staff,
+            reviewed_by=staff if published else None,
+            reviewed_at=timezone.now() if published else None,
+        )
+        example.areas.set([areas[c] for c in area_codes if c in areas])
+        if criteria:
+            example.criteria.set([criteria[n % len(criteria)]])
+
+
 @transaction.atomic
 def load() -> None:
     rng = random.Random(2026_6)
@@ -219,3 +291,4 @@ def load() -> None:
     _load_assessments(rng, staff[0])
     _load_dialog(rng, staff)
     _load_kpis()
+    _load_good_examples(staff[0])

@@ -22,6 +22,7 @@ from nki import selectors as nki_selectors
 from surveys import selectors as survey_selectors
 
 from ..dialog.models import DialogKind
+from ..knowledge.models import GoodExample
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
 from ..maturity.selectors import levels_by_kommun
 from .periods import Period, day_range, report_day
@@ -181,6 +182,18 @@ def section_survey(kommun, period: Period) -> dict | None:
     }
 
 
+def section_knowledge(kommun: Kommun, period: Period) -> dict | None:
+    """The kommun's share in the knowledge sharing: its published good examples (by the date of
+    the review) in the period. Left out when there are none."""
+    starts, ends = day_range(period.starts_on, report_day(period))
+    examples = list(
+        GoodExample.objects.filter(
+            kommun=kommun, status=GoodExample.Status.PUBLISHED, reviewed_at__gte=starts, reviewed_at__lte=ends
+        ).order_by("title")
+    )
+    return {"examples": examples} if examples else None
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -197,6 +210,7 @@ SECTIONS = [
     Section("nki", section_nki),
     Section("maturity", section_maturity),
     Section("dialog", section_dialog),
+    Section("knowledge", section_knowledge),
     Section("survey", section_survey),
     Section("contacts", section_contacts),
 ]
