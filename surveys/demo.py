@@ -22,10 +22,38 @@ from .models import Question, Response, ResponseAnswer, Survey
 # key, Swedish question, label at 1, label at 10, the demo's mean answer in 2025 and in 2026
 SCALE_QUESTIONS = [
     ("knows_sba", "Hur väl känner du till SBA:s verksamhet?", "Inte alls", "Mycket väl", 7.4, 7.9),
-    ("membership_value", "Hur värderar du det sammantagna värdet av medlemskapet i SBA?", "Inget värde", "Mycket stort värde", 6.6, 7.2),
-    ("nki_priority", "I vilken utsträckning är NKI en prioriterad fråga på kommunledningsnivå?", "Inte alls", "I mycket hög utsträckning", 8.1, 8.3),
-    ("nki_value", "I vilken utsträckning är SBA:s arbete med NKI värdeskapande för kommunen?", "Inte alls", "I mycket hög utsträckning", 7.5, 7.8),
-    ("nki_participation", "I vilken utsträckning deltar kommunen i SBA:s aktiviteter inom NKI?", "Inte alls", "I mycket hög utsträckning", 6.8, 7.3),
+    (
+        "membership_value",
+        "Hur värderar du det sammantagna värdet av medlemskapet i SBA?",
+        "Inget värde",
+        "Mycket stort värde",
+        6.6,
+        7.2,
+    ),
+    (
+        "nki_priority",
+        "I vilken utsträckning är NKI en prioriterad fråga på kommunledningsnivå?",
+        "Inte alls",
+        "I mycket hög utsträckning",
+        8.1,
+        8.3,
+    ),
+    (
+        "nki_value",
+        "I vilken utsträckning är SBA:s arbete med NKI värdeskapande för kommunen?",
+        "Inte alls",
+        "I mycket hög utsträckning",
+        7.5,
+        7.8,
+    ),
+    (
+        "nki_participation",
+        "I vilken utsträckning deltar kommunen i SBA:s aktiviteter inom NKI?",
+        "Inte alls",
+        "I mycket hög utsträckning",
+        6.8,
+        7.3,
+    ),
 ]
 MEANS = {key: (m25, m26) for key, _t, _l, _h, m25, m26 in SCALE_QUESTIONS}
 TEXT_QUESTIONS = [
@@ -58,8 +86,12 @@ def _survey(year: int, rng: random.Random, members: list[tuple[int, str, str]]) 
         opens_on=opens,
         closes_on=opens + datetime.timedelta(days=14),
         invitations_sent_at=timezone.make_aware(datetime.datetime.combine(opens, datetime.time(9))),
-        reminder_sent_at=timezone.make_aware(datetime.datetime.combine(opens + datetime.timedelta(days=10), datetime.time(9))),
-        closed_at=timezone.make_aware(datetime.datetime.combine(opens + datetime.timedelta(days=15), datetime.time(0, 5))),
+        reminder_sent_at=timezone.make_aware(
+            datetime.datetime.combine(opens + datetime.timedelta(days=10), datetime.time(9))
+        ),
+        closed_at=timezone.make_aware(
+            datetime.datetime.combine(opens + datetime.timedelta(days=15), datetime.time(0, 5))
+        ),
         invited_count=invited,
     )
     questions = []

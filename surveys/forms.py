@@ -58,8 +58,7 @@ class QuestionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("kind")
-        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-            if len([c for c in (data.get("choices") or "").splitlines() if c.strip()]) < 2:
-                self.add_error("choices", _("Give at least two choices, one per line."))
+        choices = [c for c in (data.get("choices") or "").splitlines() if c.strip()]
+        if data.get("kind") in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(choices) < 2:
+            self.add_error("choices", _("Give at least two choices, one per line."))
         return data

@@ -29,7 +29,9 @@ class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     intro = models.TextField(_("introduction"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
-    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.NARINGSLIVSCHEF)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.NARINGSLIVSCHEF
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("The last day answers are taken."))
     invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
@@ -45,7 +47,9 @@ class Survey(models.Model):
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_open")
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_open"
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,6 +146,9 @@ class Response(models.Model):
     class Meta:
         ordering = ["id"]  # random: not the order of answering
 
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.pk}"
+
 
 class ResponseAnswer(models.Model):
     cache_topics = ()
@@ -156,3 +163,6 @@ class ResponseAnswer(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}"

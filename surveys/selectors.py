@@ -64,7 +64,9 @@ def counts(survey: Survey) -> Counts:
             incomplete=Count("pk", filter=Q(answered=False) & ~Q(draft={})),
         )
         return Counts(c["invited"], c["complete"], c["incomplete"])
-    c = survey.responses.aggregate(n_complete=Count("pk", filter=Q(complete=True)), n_incomplete=Count("pk", filter=Q(complete=False)))
+    c = survey.responses.aggregate(
+        n_complete=Count("pk", filter=Q(complete=True)), n_incomplete=Count("pk", filter=Q(complete=False))
+    )
     return Counts(survey.invited_count, c["n_complete"], c["n_incomplete"])
 
 
@@ -188,7 +190,9 @@ def trends(survey: Survey, only: Question | None = None) -> list[tuple[Question,
     for q in questions:
         points = sorted(
             (
-                TrendPoint(surveys[sid].year, surveys[sid], len(ns), statistics.fmean(ns) if len(ns) >= MIN_GROUP else None)
+                TrendPoint(
+                    surveys[sid].year, surveys[sid], len(ns), statistics.fmean(ns) if len(ns) >= MIN_GROUP else None
+                )
                 for sid, ns in numbers[q.key].items()
             ),
             key=lambda p: (p.year, p.survey.closes_on),
@@ -209,7 +213,10 @@ def scale_mean(*, key: str, year: int) -> float | None:
     """The region's mean for the question `key` in the year's closed survey (None under MIN_GROUP)."""
     numbers = list(
         ResponseAnswer.objects.filter(
-            question__key=key, question__survey__year=year, question__survey__closed_at__isnull=False, number__isnull=False
+            question__key=key,
+            question__survey__year=year,
+            question__survey__closed_at__isnull=False,
+            number__isnull=False,
         ).values_list("number", flat=True)
     )
     return statistics.fmean(numbers) if len(numbers) >= MIN_GROUP else None

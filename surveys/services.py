@@ -244,7 +244,9 @@ def response_submit(*, invitation: Invitation, questions: list[Question], data) 
         all_questions = list(survey.questions.all())
         answers = {k: v for k, v in invitation.draft.items() if k not in {str(q.pk) for q in questions}}
         answers.update(values)
-        missing = {q.pk: _("This question needs an answer.") for q in all_questions if q.required and str(q.pk) not in answers}
+        missing = {
+            q.pk: _("This question needs an answer.") for q in all_questions if q.required and str(q.pk) not in answers
+        }
         if missing:
             raise AnswerErrors(missing)
         response = _write_response(
@@ -267,7 +269,9 @@ def survey_close(*, survey: Survey) -> int:
         invitations = list(survey.invitations.select_related("contact"))
         drafts = [i for i in invitations if not i.answered and i.draft]
         for invitation in drafts:
-            _write_response(survey=survey, answers=invitation.draft, complete=False, kommun_id=invitation.contact.kommun_id)
+            _write_response(
+                survey=survey, answers=invitation.draft, complete=False, kommun_id=invitation.contact.kommun_id
+            )
         survey.invited_count = len(invitations) or survey.invited_count
         survey.closed_at = timezone.now()
         survey.save(update_fields=["invited_count", "closed_at"])

@@ -111,7 +111,9 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.GET.get("group", "")
     group = selectors.group_from(wanted, groups)
     if group is None and wanted:
-        messages.warning(request, _("That group has fewer than %(n)d answers; its results are not shown.") % {"n": MIN_GROUP})
+        messages.warning(
+            request, _("That group has fewer than %(n)d answers; its results are not shown.") % {"n": MIN_GROUP}
+        )
         group = selectors.group_from("", groups)
     results = selectors.results(survey, group) if group else []
     fmt = request.GET.get("export", "")

@@ -30,7 +30,7 @@ from members.models import Contact, Membership, Population, User
 from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
-from overview.models import Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
+from overview.models import GoodExample, Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
 from surveys import services as survey_services
 from surveys.models import Invitation, Question, Survey
 
@@ -214,6 +214,18 @@ RULES: dict[str, Rule] = {
     "overview:reports:index": Rule(ok=STAFF, per_persona=dict.fromkeys(("user_a", "user_b", "user_outside"), 302)),
     "overview:reports:region": Rule(ok=PORTAL),
     "overview:reports:kommun": Rule(ok=A_ENTITLED, kwargs=code_a),
+    # --- good examples (an unpublished one of kommun A: its own users and staff only)
+    "overview:knowledge:list": Rule(ok=PORTAL),
+    "overview:knowledge:create": Rule(ok=PORTAL),
+    "overview:knowledge:detail": Rule(ok=A_ENTITLED, kwargs=lambda w: {"pk": w.example.pk}),
+    "overview:knowledge:edit": Rule(ok=A_ENTITLED, kwargs=lambda w: {"pk": w.example.pk}),
+    "overview:knowledge:review": Rule(
+        ok=STAFF,
+        kwargs=lambda w: {"pk": w.example.pk},
+        method="POST",
+        data=lambda w: {"decision": "return"},
+        ok_status=(302,),
+    ),
     # --- surveys (kommun users read the region's results of a closed survey; the answer page is
     # reached through the single-use link, without signing in)
     "surveys:list": Rule(ok=PORTAL),
@@ -348,7 +360,11 @@ def world(kommun_a, kommun_b, staff) -> World:
     )
     survey_token, hashed = survey_services.new_token()
     Invitation.objects.create(survey=survey, contact=contact, token_hash=hashed)
+    example = GoodExample.objects.create(
+        kommun=kommun_a, title="Flens exempel", what=MARKERS["description"], result="Bättre NKI", contact=contact
+    )
     w.objects.update(
+        example=example,
         survey=survey,
         question=question,
         closed_survey=closed_survey,

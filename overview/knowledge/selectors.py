@@ -19,7 +19,9 @@ def examples_visible_to(user) -> QuerySet[GoodExample]:
     return qs.filter(Q(status=GoodExample.Status.PUBLISHED) | Q(kommun_id=access.kommun_id_of(user)))
 
 
-def search(user, *, q: str = "", area: str = "", criterion: int | None = None, kommun: str = "") -> QuerySet[GoodExample]:
+def search(
+    user, *, q: str = "", area: str = "", criterion: int | None = None, kommun: str = ""
+) -> QuerySet[GoodExample]:
     qs = examples_visible_to(user)
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(what__icontains=q) | Q(result__icontains=q) | Q(theme__icontains=q))

@@ -79,7 +79,9 @@ def example_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
         messages.success(
             request,
-            _("Saved.") if access.is_staff(request.user) else _("Saved. Invest Stockholm reviews it before the other kommuner see it."),
+            _("Saved.")
+            if access.is_staff(request.user)
+            else _("Saved. Invest Stockholm reviews it before the other kommuner see it."),
         )
         return redirect(example)
     return render(request, "overview/knowledge/form.html", {"form": form, "example": example if pk else None})

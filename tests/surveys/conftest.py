@@ -29,7 +29,14 @@ def make_survey(year: int, *, closed: bool = False, opens=None, keys=("value",))
             survey=survey, order=order, page=1, key=key, text=f"Fråga {key}", low_label="Låg", high_label="Hög"
         )
     Question.objects.create(
-        survey=survey, order=20, page=2, key="choice", text="Välj", kind=Question.Kind.SINGLE, choices="Ja\nNej", required=True
+        survey=survey,
+        order=20,
+        page=2,
+        key="choice",
+        text="Välj",
+        kind=Question.Kind.SINGLE,
+        choices="Ja\nNej",
+        required=True,
     )
     Question.objects.create(
         survey=survey, order=21, page=2, key="free", text="Fritext", kind=Question.Kind.TEXT, required=False

@@ -127,7 +127,12 @@ def test_a_submitted_response_cannot_be_linked_to_a_person_or_kommun(survey, mem
             assert not isinstance(field, models.DateTimeField | models.DateField), (model, field)
     response = Response.objects.get(survey=survey)
     assert isinstance(response.pk, type(response.id)) and len(str(response.pk)) == 36  # a random UUID
-    stored = [str(v) for v in Response.objects.filter(survey=survey).values_list(*[f.attname for f in Response._meta.concrete_fields]).get()]
+    stored = [
+        str(v)
+        for v in Response.objects.filter(survey=survey)
+        .values_list(*[f.attname for f in Response._meta.concrete_fields])
+        .get()
+    ]
     for answer in ResponseAnswer.objects.filter(response=response).values():
         stored += [str(v) for v in answer.values()]
     identifying = {str(member_chiefs[0].pk), kommun_a.code, str(kommun_a.pk), token, member_chiefs[0].email}
@@ -150,7 +155,9 @@ def test_a_group_attribute_is_stored_only_for_groups_of_five_kommuner(survey, cl
     for k in Kommun.objects.members().select_related("lan"):
         lan_counts.setdefault(k.lan.code, []).append(k)
     big = next(ks for ks in lan_counts.values() if len(ks) >= 5)[:5]
-    small = next(ks for ks in lan_counts.values() if len(ks) < 5) if any(len(v) < 5 for v in lan_counts.values()) else []
+    small = (
+        next(ks for ks in lan_counts.values() if len(ks) < 5) if any(len(v) < 5 for v in lan_counts.values()) else []
+    )
     from ..factories import ContactFactory
 
     for k in big + small[:1]:
@@ -340,7 +347,13 @@ def test_copying_last_years_questions_keeps_their_keys(staff):
 def test_a_survey_that_closes_before_it_opens_is_refused(staff):
     response = client_for(staff).post(
         reverse("surveys:create"),
-        {"title": "X", "year": 2026, "audience": "naringslivschef", "opens_on": "2026-09-16", "closes_on": "2026-09-01"},
+        {
+            "title": "X",
+            "year": 2026,
+            "audience": "naringslivschef",
+            "opens_on": "2026-09-16",
+            "closes_on": "2026-09-01",
+        },
     )
     assert "samma dag som den öppnar eller senare" in response.content.decode()
     assert not Survey.objects.exists()
