@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DialogEntry, FollowUp, GoodExample, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
+from .models import (
+    DialogEntry,
+    ExchangeGroup,
+    FollowUp,
+    GoodExample,
+    KpiTarget,
+    MaturityAnswer,
+    MaturityAssessment,
+    MaturityCriterion,
+)
 
 
 @admin.register(MaturityCriterion)
@@ -60,3 +69,12 @@ class GoodExampleAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["title", "what", "result", "theme"]
     filter_horizontal = ["areas", "criteria"]
+    raw_id_fields = ["contact", "created_by", "reviewed_by"]
+    list_select_related = ["kommun"]
+
+
+@admin.register(ExchangeGroup)
+class ExchangeGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    filter_horizontal = ["kommuner"]

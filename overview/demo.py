@@ -280,6 +280,39 @@ def _load_good_examples(staff: User) -> None:
         example.areas.set([areas[c] for c in area_codes if c in areas])
         if criteria:
             example.criteria.set([criteria[n % len(criteria)]])
+    _load_groups(staff)
+
+
+def _load_groups(staff: User) -> None:
+    """Two groups of members, each with a meeting in the dialog log of its kommuner."""
+    from .knowledge import services as knowledge_services
+    from .knowledge.models import ExchangeGroup
+
+    if ExchangeGroup.objects.exists():
+        return
+    members = list(Kommun.objects.members().select_related("lan").order_by("code"))
+    sormland = [k for k in members if k.lan.code == "04"]
+    for name, kind, kommuner, title in (
+        (
+            "Lokal NKI-grupp Sörmland",
+            ExchangeGroup.Kind.LOCAL_NKI,
+            sormland,
+            "NKI-gruppen: genomgång av årets resultat",
+        ),
+        (
+            "Stor och liten: bygglov",
+            ExchangeGroup.Kind.EXCHANGE,
+            members[:2] + members[-2:],
+            "Utbyte om bygglovslotsar",
+        ),
+    ):
+        if not kommuner:
+            continue
+        group = ExchangeGroup.objects.create(name=name, kind=kind)
+        group.kommuner.set(kommuner)
+        knowledge_services.group_meeting_record(
+            group=group, date=datetime.date(2026, 10, 8), title=title, notes="", by=staff
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@
 """
 
 from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
-from .knowledge.models import GoodExample
+from .knowledge.models import ExchangeGroup, GoodExample
 from .maturity.models import (
     LEVEL_ORDER,
     Answer,
@@ -30,6 +30,7 @@ __all__ = [
     "DialogEntry",
     "DialogKind",
     "Dimension",
+    "ExchangeGroup",
     "FollowUp",
     "GoodExample",
     "KpiTarget",

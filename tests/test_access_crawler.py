@@ -30,7 +30,15 @@ from members.models import Contact, Membership, Population, User
 from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
-from overview.models import GoodExample, Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
+from overview.models import (
+    ExchangeGroup,
+    GoodExample,
+    Level,
+    MaturityAnswer,
+    MaturityAssessment,
+    MaturityCriterion,
+    Track,
+)
 from surveys import services as survey_services
 from surveys.models import Invitation, Question, Survey
 
@@ -226,6 +234,17 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"decision": "return"},
         ok_status=(302,),
     ),
+    "overview:knowledge:group_list": Rule(ok=PORTAL),
+    "overview:knowledge:group_create": Rule(ok=STAFF),
+    "overview:knowledge:group_detail": Rule(ok=PORTAL, kwargs=lambda w: {"pk": w.group.pk}),
+    "overview:knowledge:group_edit": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.group.pk}),
+    "overview:knowledge:group_meeting_add": Rule(
+        ok=STAFF,
+        kwargs=lambda w: {"pk": w.group.pk},
+        method="POST",
+        data=lambda w: {"date": "2026-10-08", "title": "Möte"},
+        ok_status=(302,),
+    ),
     # --- surveys (kommun users read the region's results of a closed survey; the answer page is
     # reached through the single-use link, without signing in)
     "surveys:list": Rule(ok=PORTAL),
@@ -363,7 +382,10 @@ def world(kommun_a, kommun_b, staff) -> World:
     example = GoodExample.objects.create(
         kommun=kommun_a, title="Flens exempel", what=MARKERS["description"], result="Bättre NKI", contact=contact
     )
+    group = ExchangeGroup.objects.create(name="NKI-gruppen")
+    group.kommuner.add(kommun_a)
     w.objects.update(
+        group=group,
         example=example,
         survey=survey,
         question=question,

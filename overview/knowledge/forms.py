@@ -7,7 +7,7 @@ from members.models import Contact, Kommun
 from nki.models import ServiceArea
 
 from ..maturity.models import MaturityCriterion
-from .models import GoodExample
+from .models import ExchangeGroup, GoodExample
 
 
 class ExampleForm(forms.ModelForm):
@@ -22,13 +22,13 @@ class ExampleForm(forms.ModelForm):
         if kommun is not None:
             del self.fields["kommun"]
             self.kommun = kommun
-            contacts = Contact.objects.active().filter(kommun=kommun)
+            contacts = Contact.objects.active().filter(kommun=kommun).select_related("kommun")
         else:
             self.kommun = None
             self.fields["kommun"].queryset = Kommun.objects.members()
             contacts = Contact.objects.active().select_related("kommun")
         if self.instance.contact_id:
-            contacts = contacts | Contact.objects.filter(pk=self.instance.contact_id)
+            contacts = (contacts | Contact.objects.filter(pk=self.instance.contact_id)).select_related("kommun")
         self.fields["contact"].queryset = contacts
         self.fields["areas"].queryset = ServiceArea.objects.exclude(code="totalt")
         self.fields["criteria"].queryset = MaturityCriterion.objects.filter(is_active=True).exclude(level="neutral")
@@ -46,3 +46,25 @@ class SearchForm(forms.Form):
     area = forms.CharField(required=False, max_length=40)
     criterion = forms.IntegerField(required=False, min_value=1)
     kommun = forms.CharField(required=False, max_length=4)
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeGroup
+        fields = ["name", "kind", "description", "kommuner", "is_active"]
+        widgets = {"kommuner": forms.SelectMultiple(attrs={"size": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kommuner"].queryset = Kommun.objects.members()
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("subject"), max_length=200)
+    notes = forms.CharField(
+        label=_("notes (shared with the kommuner)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+    )

@@ -60,3 +60,35 @@ class GoodExample(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class ExchangeGroup(models.Model):
+    """A group of kommuner that learn from each other (a local NKI group, a large/small exchange).
+    Its meetings are dialog entries (DialogEntry.group) with its kommuner, so each meeting is in
+    the dialog log of every participating kommun."""
+
+    cache_topics = (Topic.DIALOG,)
+
+    class Kind(models.TextChoices):
+        LOCAL_NKI = "local_nki", _("Local NKI group")
+        EXCHANGE = "exchange", _("Exchange between large and small kommuner")
+        OTHER = "other", _("Other group")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.LOCAL_NKI)
+    description = models.TextField(_("description"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
+    kommuner = models.ManyToManyField(Kommun, related_name="exchange_groups", verbose_name=_("kommuner"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(m2m_fields=[kommuner])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("overview:knowledge:group_detail", args=[self.pk])

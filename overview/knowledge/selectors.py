@@ -32,3 +32,18 @@ def search(
     if kommun:
         qs = qs.filter(kommun__code=kommun)
     return qs.prefetch_related("areas", "criteria").distinct()
+
+
+def groups_visible_to(user) -> QuerySet:
+    """Every portal user sees which groups exist and who is in them (whom to learn from)."""
+    from .models import ExchangeGroup
+
+    if not (access.is_staff(user) or access.is_kommun_user(user)):
+        return ExchangeGroup.objects.none()
+    return ExchangeGroup.objects.prefetch_related("kommuner")
+
+
+def group_meetings_visible_to(user, group) -> QuerySet:
+    """The group's meetings, as the dialog log shows them: staff all, a kommun user those their
+    kommun took part in."""
+    return access.scope_to_kommun(user, group.meetings.all(), "kommuner").order_by("-date", "-pk")

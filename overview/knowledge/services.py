@@ -33,3 +33,18 @@ def _is_staff(user) -> bool:
     from members import access
 
     return access.is_staff(user)
+
+
+def group_meeting_record(*, group, date, title: str, notes: str, by):
+    """Record a meeting of the group: one dialog entry naming the group and its kommuner, so it is
+    in the dialog log of each of them."""
+    from ..dialog.models import DialogEntry, DialogKind
+
+    with transaction.atomic():
+        entry = DialogEntry.objects.create(
+            kind=DialogKind.MEETING, date=date, title=title, notes=notes, group=group, created_by=by
+        )
+        entry.kommuner.set(group.kommuner.all())
+        if by is not None:
+            entry.staff.add(by)
+    return entry

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,8 +11,8 @@ from members import access
 from members.models import Kommun
 
 from . import selectors, services
-from .forms import ExampleForm, SearchForm
-from .models import GoodExample
+from .forms import ExampleForm, GroupForm, MeetingForm, SearchForm
+from .models import ExchangeGroup, GoodExample
 
 
 @access.portal_user_required
@@ -100,3 +100,56 @@ def example_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Published.") if decision == "publish" else _("Returned to the kommun."))
     return redirect(example)
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+@access.portal_user_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    # Queries: the groups, their kommuner (one prefetch).
+    groups = list(selectors.groups_visible_to(request.user))
+    return render(request, "overview/knowledge/group_list.html", {"groups": groups})
+
+
+@access.portal_user_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        group = selectors.groups_visible_to(request.user).get(pk=pk)
+    except ExchangeGroup.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "overview/knowledge/group_detail.html",
+        {
+            "group": group,
+            "kommuner": list(group.kommuner.all()),
+            "meetings": list(selectors.group_meetings_visible_to(request.user, group)),
+            "form": MeetingForm() if access.is_staff(request.user) else None,
+        },
+    )
+
+
+@access.staff_required
+def group_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    group = get_object_or_404(ExchangeGroup, pk=pk) if pk else None
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, _("Group saved."))
+        return redirect(group)
+    return render(request, "overview/knowledge/group_form.html", {"form": form, "group": group})
+
+
+@access.staff_required
+@require_POST
+def group_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_object_or_404(ExchangeGroup, pk=pk)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        services.group_meeting_record(group=group, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Meeting recorded in the dialog log of each kommun in the group."))
+    else:
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _("The meeting was not recorded: %(errors)s") % {"errors": errors})
+    return redirect(group)

@@ -21,7 +21,7 @@ from members.models import Contact, Kommun, Membership
 from nki import selectors as nki_selectors
 from surveys import selectors as survey_selectors
 
-from ..dialog.models import DialogKind
+from ..dialog.models import DialogEntry, DialogKind
 from ..knowledge.models import GoodExample
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
 from ..maturity.selectors import levels_by_kommun
@@ -183,15 +183,21 @@ def section_survey(kommun, period: Period) -> dict | None:
 
 
 def section_knowledge(kommun: Kommun, period: Period) -> dict | None:
-    """The kommun's share in the knowledge sharing: its published good examples (by the date of
-    the review) in the period. Left out when there are none."""
+    """The kommun's share in the knowledge sharing: its good examples published (reviewed) in the
+    period, the groups it is in and their meetings in the period. Left out when there is none."""
     starts, ends = day_range(period.starts_on, report_day(period))
     examples = list(
         GoodExample.objects.filter(
             kommun=kommun, status=GoodExample.Status.PUBLISHED, reviewed_at__gte=starts, reviewed_at__lte=ends
         ).order_by("title")
     )
-    return {"examples": examples} if examples else None
+    groups = list(kommun.exchange_groups.filter(is_active=True).order_by("name"))
+    meetings = DialogEntry.objects.filter(
+        kommuner=kommun, group__isnull=False, date__gte=period.starts_on, date__lte=report_day(period)
+    ).count()
+    if not (examples or groups or meetings):
+        return None
+    return {"examples": examples, "groups": groups, "meetings": meetings}
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,48 @@ def test_a_review_without_a_decision_changes_nothing(staff, kommun_a):
     assert "Välj att publicera" in response.content.decode()
     example.refresh_from_db()
     assert example.status == GoodExample.Status.SUBMITTED
+
+
+# --- Groups --------------------------------------------------------------------------------------
+
+
+def test_a_group_meeting_is_in_the_dialog_log_of_each_participating_kommun(staff, user_a, user_b, kommun_a, kommun_b):
+    from overview.models import DialogEntry, ExchangeGroup
+
+    client = client_for(staff)
+    client.post(
+        reverse("overview:knowledge:group_create"),
+        {"name": "Lokal NKI-grupp", "kind": "local_nki", "kommuner": [kommun_a.pk], "is_active": "on"},
+    )
+    group = ExchangeGroup.objects.get()
+    client.post(
+        reverse("overview:knowledge:group_meeting_add", args=[group.pk]), {"date": "2026-10-08", "title": "Gruppmöte"}
+    )
+    entry = DialogEntry.objects.get(group=group)
+    assert list(entry.kommuner.all()) == [kommun_a]
+    assert "Gruppmöte" in client_for(user_a).get(reverse("overview:dialog:list")).content.decode()
+    assert "Gruppmöte" not in client_for(user_b).get(reverse("overview:dialog:list")).content.decode()
+    # Everyone sees who is in the group; only its kommuner see its meetings.
+    assert "Gruppmöte" in client_for(user_a).get(group.get_absolute_url()).content.decode()
+    other = client_for(user_b).get(group.get_absolute_url()).content.decode()
+    assert "Flen" in other and "Gruppmöte" not in other
+    report = client_for(user_a).get(reverse("overview:reports:kommun", args=[kommun_a.code]) + "?period=year-2026")
+    assert "Lokal NKI-grupp" in report.content.decode()
+
+
+def test_a_meeting_without_a_date_is_refused_with_a_message(staff, kommun_a):
+    from overview.models import DialogEntry, ExchangeGroup
+
+    group = ExchangeGroup.objects.create(name="G")
+    group.kommuner.add(kommun_a)
+    response = client_for(staff).post(
+        reverse("overview:knowledge:group_meeting_add", args=[group.pk]), {"title": "Möte"}, follow=True
+    )
+    assert "Mötet registrerades inte" in response.content.decode()
+    assert not DialogEntry.objects.exists()
+
+
+def test_only_staff_build_groups(user_a):
+    client = client_for(user_a)
+    assert client.get(reverse("overview:knowledge:group_create")).status_code == 404
+    assert client.get(reverse("overview:knowledge:group_list")).status_code == 200
