@@ -261,6 +261,7 @@ def _load_good_examples(staff: User) -> None:
     kommuner = {k.code: k for k in Kommun.objects.filter(code__in=[e[0] for e in GOOD_EXAMPLES])}
     areas = {a.code: a for a in ServiceArea.objects.all()}
     criteria = list(MaturityCriterion.objects.filter(track=Track.NKI, is_active=True).exclude(level="neutral"))
+    area_links, criterion_links = [], []
     for n, (code, title, what, result, area_codes, theme, published) in enumerate(GOOD_EXAMPLES):
         if code not in kommuner:
             continue
@@ -277,21 +278,28 @@ def _load_good_examples(staff: User) -> None:
             reviewed_by=staff if published else None,
             reviewed_at=timezone.now() if published else None,
         )
-        example.areas.set([areas[c] for c in area_codes if c in areas])
+        area_links += [
+            GoodExample.areas.through(goodexample=example, servicearea=areas[c]) for c in area_codes if c in areas
+        ]
         if criteria:
-            example.criteria.set([criteria[n % len(criteria)]])
+            criterion_links.append(
+                GoodExample.criteria.through(goodexample=example, maturitycriterion=criteria[n % len(criteria)])
+            )
+    with cache.retiring(Topic.DIALOG):
+        GoodExample.areas.through.objects.bulk_create(area_links)
+        GoodExample.criteria.through.objects.bulk_create(criterion_links)
     _load_groups(staff)
 
 
 def _load_groups(staff: User) -> None:
     """Two groups of members, each with a meeting in the dialog log of its kommuner."""
-    from .knowledge import services as knowledge_services
     from .knowledge.models import ExchangeGroup
 
     if ExchangeGroup.objects.exists():
         return
     members = list(Kommun.objects.members().select_related("lan").order_by("code"))
     sormland = [k for k in members if k.lan.code == "04"]
+    group_links, entry_links = [], []
     for name, kind, kommuner, title in (
         (
             "Lokal NKI-grupp Sörmland",
@@ -309,10 +317,14 @@ def _load_groups(staff: User) -> None:
         if not kommuner:
             continue
         group = ExchangeGroup.objects.create(name=name, kind=kind)
-        group.kommuner.set(kommuner)
-        knowledge_services.group_meeting_record(
-            group=group, date=datetime.date(2026, 10, 8), title=title, notes="", by=staff
+        entry = DialogEntry.objects.create(
+            kind=DialogKind.MEETING, date=datetime.date(2026, 10, 8), title=title, group=group, created_by=staff
         )
+        group_links += [ExchangeGroup.kommuner.through(exchangegroup=group, kommun=k) for k in kommuner]
+        entry_links += [DialogEntry.kommuner.through(dialogentry=entry, kommun=k) for k in kommuner]
+    with cache.retiring(Topic.DIALOG):
+        ExchangeGroup.kommuner.through.objects.bulk_create(group_links)
+        DialogEntry.kommuner.through.objects.bulk_create(entry_links)
 
 
 @transaction.atomic

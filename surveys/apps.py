@@ -9,13 +9,14 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from outbox import kinds
 
-        # Both go to contacts by their role (most have no login): the link in the e-mail is all.
+        # Both go to contacts by their role (most have no login): the unsubscribe link in the
+        # e-mail is how to leave, so they are not offered on the settings page.
         kinds.register(
             kinds.Kind(
                 code="survey_invitation",
                 label=_("Member survey: invitation"),
                 description=_("The yearly anonymous member survey, once a year."),
-                audiences=frozenset({kinds.KOMMUN, kinds.CONTACT}),
+                audiences=frozenset({kinds.CONTACT}),
                 order=60,
             )
         )
@@ -24,7 +25,7 @@ class SurveysConfig(AppConfig):
                 code="survey_reminder",
                 label=_("Member survey: reminder"),
                 description=_("One reminder before the survey closes, only if you have not answered."),
-                audiences=frozenset({kinds.KOMMUN, kinds.CONTACT}),
+                audiences=frozenset({kinds.CONTACT}),
                 order=61,
             )
         )

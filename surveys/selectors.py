@@ -117,8 +117,10 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
 
     @property
-    def max_count(self) -> int:
-        return max((n for _, n, _ in self.distribution), default=0)
+    def bars(self) -> list[tuple[str, int, float, float]]:
+        """(label, count, percent, bar width 0–100 relative to the largest)."""
+        top = max((share for _, _, share in self.distribution), default=0) or 1
+        return [(label, n, share, 100 * share / top) for label, n, share in self.distribution]
 
 
 def _responses(survey: Survey, group: Group) -> QuerySet[Response]:
