@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DialogEntry, FollowUp, KpiTarget, MaturityAnswer, MaturityAssessment, MaturityCriterion
+from .models import (
+    DialogEntry,
+    ExchangeGroup,
+    FollowUp,
+    GoodExample,
+    KpiTarget,
+    MaturityAnswer,
+    MaturityAssessment,
+    MaturityCriterion,
+)
 
 
 @admin.register(MaturityCriterion)
@@ -79,3 +88,18 @@ class MaturityAnswerAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+@admin.register(GoodExample)
+class GoodExampleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kommun", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "what", "result", "theme"]
+    filter_horizontal = ["areas", "criteria"]
+    raw_id_fields = ["contact", "created_by", "reviewed_by"]
+    list_select_related = ["kommun"]
+
+
+@admin.register(ExchangeGroup)
+class ExchangeGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    filter_horizontal = ["kommuner"]

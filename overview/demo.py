@@ -54,6 +54,14 @@ KPI_TARGETS_2025_2028 = [
     ("establishments", "Etableringar i SBA-området", "Establishments in the SBA area", 40, "st", True),
     ("jobs", "Planerade arbetstillfällen i etableringarna", "Planned jobs in the establishments", 2000, "st", True),
     ("nki_sba", "NKI totalt för SBA", "NKI total for SBA", 76, "", True),
+    (
+        "member_value",
+        "Medlemmarnas värdering av medlemskapet (medlemsenkäten, 1–10)",
+        "Members' rating of the membership (member survey, 1–10)",
+        7.5,
+        "",
+        True,
+    ),
 ]
 
 # A member's path over the quarters: its "ambition" decides how far it gets.
@@ -202,6 +210,123 @@ def _load_kpis() -> None:
         )
 
 
+# Good examples: (kommun code, title, what, result, NKI area codes, theme, published)
+GOOD_EXAMPLES = [
+    (
+        "0120",
+        "Bygglovslots för företag",
+        "En namngiven handläggare följer varje företags ärende från första kontakt till beslut.",
+        "NKI för bygglov steg från 62 till 71 på två år; färre kompletteringar.",
+        ["bygglov"],
+        "Företagslots",
+        True,
+    ),
+    (
+        "0482",
+        "Frukostmöten med miljöenheten",
+        "Miljöenheten bjuder in företagare till frukost varje kvartal för att gå igenom nya regler.",
+        "Bättre betyg på bemötande och information i NKI för miljö- och hälsoskydd.",
+        ["miljo-och-halsoskydd"],
+        "Dialog med näringslivet",
+        True,
+    ),
+    (
+        "0180",
+        "NKI-resultatet i kommunstyrelsens mål",
+        "Kommunstyrelsen har NKI som mål i budgeten och följer upp det varje halvår.",
+        "Alla myndighetsområden har en handlingsplan; NKI totalt +4.",
+        ["bygglov", "miljo-och-halsoskydd", "livsmedelskontroll"],
+        "Ledning och styrning",
+        True,
+    ),
+    (
+        "0123",
+        "Gemensam e-tjänst för serveringstillstånd",
+        "Ansökan, remisser och besked i en e-tjänst tillsammans med grannkommunerna.",
+        "Handläggningstiden halverad; utvärderas i nästa NKI.",
+        ["serveringstillstand"],
+        "Digitalisering",
+        False,
+    ),
+]
+
+
+def _load_good_examples(staff: User) -> None:
+    from nki.models import ServiceArea
+
+    from .knowledge.models import GoodExample
+
+    if GoodExample.objects.exists():
+        return
+    kommuner = {k.code: k for k in Kommun.objects.filter(code__in=[e[0] for e in GOOD_EXAMPLES])}
+    areas = {a.code: a for a in ServiceArea.objects.all()}
+    criteria = list(MaturityCriterion.objects.filter(track=Track.NKI, is_active=True).exclude(level="neutral"))
+    area_links, criterion_links = [], []
+    for n, (code, title, what, result, area_codes, theme, published) in enumerate(GOOD_EXAMPLES):
+        if code not in kommuner:
+            continue
+        kommun = kommuner[code]
+        example = GoodExample.objects.create(
+            kommun=kommun,
+            title=title,
+            what=what,
+            result=result,
+            theme=theme,
+            contact=Contact.objects.active().filter(kommun=kommun).order_by("role").first(),
+            status=GoodExample.Status.PUBLISHED if published else GoodExample.Status.SUBMITTED,
+            created_by=staff,
+            reviewed_by=staff if published else None,
+            reviewed_at=timezone.now() if published else None,
+        )
+        area_links += [
+            GoodExample.areas.through(goodexample=example, servicearea=areas[c]) for c in area_codes if c in areas
+        ]
+        if criteria:
+            criterion_links.append(
+                GoodExample.criteria.through(goodexample=example, maturitycriterion=criteria[n % len(criteria)])
+            )
+    with cache.retiring(Topic.DIALOG):
+        GoodExample.areas.through.objects.bulk_create(area_links)
+        GoodExample.criteria.through.objects.bulk_create(criterion_links)
+    _load_groups(staff)
+
+
+def _load_groups(staff: User) -> None:
+    """Two groups of members, each with a meeting in the dialog log of its kommuner."""
+    from .knowledge.models import ExchangeGroup
+
+    if ExchangeGroup.objects.exists():
+        return
+    members = list(Kommun.objects.members().select_related("lan").order_by("code"))
+    sormland = [k for k in members if k.lan.code == "04"]
+    group_links, entry_links = [], []
+    for name, kind, kommuner, title in (
+        (
+            "Lokal NKI-grupp Sörmland",
+            ExchangeGroup.Kind.LOCAL_NKI,
+            sormland,
+            "NKI-gruppen: genomgång av årets resultat",
+        ),
+        (
+            "Stor och liten: bygglov",
+            ExchangeGroup.Kind.EXCHANGE,
+            members[:2] + members[-2:],
+            "Utbyte om bygglovslotsar",
+        ),
+    ):
+        if not kommuner:
+            continue
+        group = ExchangeGroup.objects.create(name=name, kind=kind)
+        entry = DialogEntry.objects.create(
+            kind=DialogKind.MEETING, date=datetime.date(2026, 10, 8), title=title, group=group, created_by=staff
+        )
+        group_links += [ExchangeGroup.kommuner.through(exchangegroup=group, kommun=k) for k in kommuner]
+        entry_links += [DialogEntry.kommuner.through(dialogentry=entry, kommun=k) for k in kommuner]
+    with cache.retiring(Topic.DIALOG):
+        ExchangeGroup.kommuner.through.objects.bulk_create(group_links)
+        DialogEntry.kommuner.through.objects.bulk_create(entry_links)
+
+
 @transaction.atomic
 def load() -> None:
     rng = random.Random(2026_6)
@@ -211,3 +336,4 @@ def load() -> None:
     _load_assessments(rng, staff[0])
     _load_dialog(rng, staff)
     _load_kpis()
+    _load_good_examples(staff[0])

@@ -2,10 +2,12 @@
 
 - maturity/models.py: the maturity model's criteria, the self-assessments and their answers;
 - dialog/models.py: the dialog log and its follow-up actions;
-- reports/models.py: the agreement period's KPI targets.
+- reports/models.py: the agreement period's KPI targets;
+- knowledge/models.py: good examples (goda exempel), published after staff review.
 """
 
 from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
+from .knowledge.models import ExchangeGroup, GoodExample
 from .maturity.models import (
     LEVEL_ORDER,
     Answer,
@@ -28,7 +30,9 @@ __all__ = [
     "DialogEntry",
     "DialogKind",
     "Dimension",
+    "ExchangeGroup",
     "FollowUp",
+    "GoodExample",
     "KpiTarget",
     "Level",
     "MaturityAnswer",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # Feature apps, side by side; neither imports the other.
     "inquiries",
     "nki",
+    "surveys",
     # What combines them: the staff overview, maturity, dialog log and reports; the digests.
     "overview",
     "digests",
@@ -463,6 +464,11 @@ if env.bool("ZEAL", default=False):
         # a test that sends or creates several inquiries repeats the call, not a per-row query.
         {"model": "inquiries.Inquiry", "field": "get()"},
         {"model": "inquiries.ReferenceCounter", "field": "get()"},
+        # One locked read of the survey / the invitation per call of a survey service (send, remind,
+        # save, submit, close); a test that calls them in turn repeats the call, not a per-row query.
+        {"model": "surveys.Survey", "field": "get()"},
+        {"model": "surveys.Invitation", "field": "get()"},
+        {"model": "surveys.Question", "field": "get()"},
         # The register loader's get_or_create per seeded agreement period: a fixed list of two.
         {"model": "members.AgreementPeriod", "field": "get()"},
         # The demo's idempotent update_or_create per KPI of a fixed, seeded list.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("forfragningar/", include("inquiries.urls")),
     path("nki/", include("nki.urls")),
+    path("enkat/", include("surveys.urls")),
     path("oversikt/", include("overview.urls")),
     path("e-post/", include("outbox.urls")),
     path("personuppgifter/", include("privacy.urls")),

@@ -30,7 +30,17 @@ from members.models import Contact, Membership, Population, User
 from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
-from overview.models import Level, MaturityAnswer, MaturityAssessment, MaturityCriterion, Track
+from overview.models import (
+    ExchangeGroup,
+    GoodExample,
+    Level,
+    MaturityAnswer,
+    MaturityAssessment,
+    MaturityCriterion,
+    Track,
+)
+from surveys import services as survey_services
+from surveys.models import Invitation, Question, Survey
 
 from .conftest import client_for
 from .factories import ContactFactory, DialogEntryFactory, FollowUpFactory, InquiryFactory, SiteFactory
@@ -216,6 +226,45 @@ RULES: dict[str, Rule] = {
     "overview:reports:kommun": Rule(ok=A_ENTITLED, kwargs=code_a),
     "overview:reports:region_pdf": Rule(ok=PORTAL),
     "overview:reports:kommun_pdf": Rule(ok=A_ENTITLED, kwargs=code_a),
+    # --- good examples (an unpublished one of kommun A: its own users and staff only)
+    "overview:knowledge:list": Rule(ok=PORTAL),
+    "overview:knowledge:create": Rule(ok=PORTAL),
+    "overview:knowledge:detail": Rule(ok=A_ENTITLED, kwargs=lambda w: {"pk": w.example.pk}),
+    "overview:knowledge:edit": Rule(ok=A_ENTITLED, kwargs=lambda w: {"pk": w.example.pk}),
+    "overview:knowledge:review": Rule(
+        ok=STAFF,
+        kwargs=lambda w: {"pk": w.example.pk},
+        method="POST",
+        data=lambda w: {"decision": "return"},
+        ok_status=(302,),
+    ),
+    "overview:knowledge:group_list": Rule(ok=PORTAL),
+    "overview:knowledge:group_create": Rule(ok=STAFF),
+    "overview:knowledge:group_detail": Rule(ok=PORTAL, kwargs=lambda w: {"pk": w.group.pk}),
+    "overview:knowledge:group_edit": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.group.pk}),
+    "overview:knowledge:group_meeting_add": Rule(
+        ok=STAFF,
+        kwargs=lambda w: {"pk": w.group.pk},
+        method="POST",
+        data=lambda w: {"date": "2026-10-08", "title": "Möte"},
+        ok_status=(302,),
+    ),
+    # --- surveys (kommun users read the region's results of a closed survey; the answer page is
+    # reached through the single-use link, without signing in)
+    "surveys:list": Rule(ok=PORTAL),
+    "surveys:create": Rule(ok=STAFF),
+    "surveys:detail": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk}),
+    "surveys:edit": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk}),
+    "surveys:question_create": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk}),
+    "surveys:question_edit": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk, "question_pk": w.question.pk}),
+    "surveys:action": Rule(
+        ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk, "action": "invite"}, method="POST", ok_status=(302,)
+    ),
+    "surveys:results": Rule(ok=PORTAL, kwargs=lambda w: {"pk": w.closed_survey.pk}),
+    "surveys:answer": Rule(
+        ok=set(PERSONAS), kwargs=lambda w: {"token": w.survey_token}, anonymous=200, secret_link=True
+    ),
+    "surveys:done": Rule(ok=set(PERSONAS), anonymous=200),
     # --- outbox
     "outbox:log": Rule(ok=STAFF),
     "outbox:resend": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.failed_message.pk}, method="POST", ok_status=(302,)),
@@ -262,6 +311,13 @@ VARIANTS: dict[str, tuple[Rule, ...]] = {
         Rule(ok=STAFF, query="q=MARKER-CONTACT@FLEN.EXAMPLE&export=json"),
         Rule(ok=STAFF, query="q=MARKER-CONTACT@FLEN.EXAMPLE&export=csv"),
     ),
+    "surveys:results": (
+        Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk}),  # still open: staff only
+        Rule(ok=PORTAL, kwargs=lambda w: {"pk": w.closed_survey.pk}, query="export=csv"),
+        Rule(ok=PORTAL, kwargs=lambda w: {"pk": w.closed_survey.pk}, query="export=xlsx"),
+        Rule(ok=STAFF, kwargs=lambda w: {"pk": w.survey.pk}, query="export=csv"),
+    ),
+    "surveys:answer": (Rule(ok=set(), kwargs=lambda w: {"token": "guessed-token"}, anonymous=404),),
 }
 
 
@@ -334,7 +390,32 @@ def world(kommun_a, kommun_b, staff) -> World:
         status=Message.Status.FAILED,
         attempts=5,
     )
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        title="Medlemsenkät", year=today.year, opens_on=today, closes_on=today + timezone.timedelta(days=14)
+    )
+    question = Question.objects.create(survey=survey, key="value", text="Värdet av medlemskapet?")
+    closed_survey = Survey.objects.create(
+        title="Medlemsenkät förra året",
+        year=today.year - 1,
+        opens_on=today.replace(year=today.year - 1),
+        closes_on=today.replace(year=today.year - 1),
+        closed_at=timezone.now(),
+    )
+    survey_token, hashed = survey_services.new_token()
+    Invitation.objects.create(survey=survey, contact=contact, token_hash=hashed)
+    example = GoodExample.objects.create(
+        kommun=kommun_a, title="Flens exempel", what=MARKERS["description"], result="Bättre NKI", contact=contact
+    )
+    group = ExchangeGroup.objects.create(name="NKI-gruppen")
+    group.kommuner.add(kommun_a)
     w.objects.update(
+        group=group,
+        example=example,
+        survey=survey,
+        question=question,
+        closed_survey=closed_survey,
+        survey_token=survey_token,
         contact=contact,
         site=site,
         inquiry=inquiry,

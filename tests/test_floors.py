@@ -3,7 +3,7 @@
 
 import grimp
 
-PACKAGES = ("sba_portal", "digests", "privacy", "overview", "inquiries", "nki", "members", "outbox")
+PACKAGES = ("sba_portal", "digests", "privacy", "overview", "inquiries", "nki", "surveys", "members", "outbox")
 
 
 def _mutual_imports(graph) -> set[tuple[str, str]]:

@@ -75,6 +75,15 @@ class DialogEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A meeting of a group of kommuner (overview.knowledge): the entry names the group's kommuner.
+    group = models.ForeignKey(
+        "overview.ExchangeGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("group"),
+    )
 
     history = HistoricalRecords(m2m_fields=[kommuner, contacts, staff])
 

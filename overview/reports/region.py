@@ -19,6 +19,7 @@ from inquiries.models import Dispatch, Inquiry, Outcome
 from members import roster
 from members.models import Kommun
 from nki import selectors as nki_selectors
+from surveys import selectors as survey_selectors
 
 from ..dialog.models import DialogEntry, DialogKind
 from ..maturity.models import Level, Track
@@ -118,6 +119,16 @@ def kpi_nki_sba(period: Period):
     return total.sba.value if total else None
 
 
+# --- Member survey -------------------------------------------------------------------------------
+
+
+def kpi_member_value(period: Period):
+    """The region's mean answer (1–10) to the member survey's question on the value of membership,
+    in the latest survey closed by the period's end (None under five answers)."""
+    survey = survey_selectors.latest_closed(until_year=report_day(period).year)
+    return survey_selectors.scale_mean(key="membership_value", year=survey.year) if survey else None
+
+
 KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "members": kpi_members,
     "share_aktiv_nki": _share_at_least_aktiv(Track.NKI),
@@ -130,6 +141,7 @@ KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "establishments": kpi_establishments,
     "jobs": kpi_jobs,
     "nki_sba": kpi_nki_sba,
+    "member_value": kpi_member_value,
 }
 
 

@@ -22,8 +22,10 @@ from inquiries import selectors as inquiry_selectors
 from inquiries.models import Dispatch, Outcome
 from members.models import Contact, Kommun, Membership
 from nki import selectors as nki_selectors
+from surveys import selectors as survey_selectors
 
-from ..dialog.models import DialogKind
+from ..dialog.models import DialogEntry, DialogKind
+from ..knowledge.models import GoodExample
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
 from ..maturity.selectors import levels_by_kommun
 from . import charts, palette
@@ -293,6 +295,40 @@ def section_nki(kommun, period: Period) -> dict | None:
     }
 
 
+def section_survey(kommun, period: Period) -> dict | None:
+    """The region's answers to the latest member survey closed by the period's end: the response
+    rate and the mean per scale question. Never whether this kommun answered (it is anonymous)."""
+    survey = survey_selectors.latest_closed(until_year=report_day(period).year)
+    if survey is None:
+        return None
+    groups = survey_selectors.groups(survey)
+    region = survey_selectors.group_from("", groups)
+    results = survey_selectors.results(survey, region, with_texts=False) if region else []
+    return {
+        "survey": survey,
+        "counts": survey_selectors.counts(survey),
+        "means": [r for r in results if r.mean is not None],
+    }
+
+
+def section_knowledge(kommun: Kommun, period: Period) -> dict | None:
+    """The kommun's share in the knowledge sharing: its good examples published (reviewed) in the
+    period, the groups it is in and their meetings in the period. Left out when there is none."""
+    starts, ends = day_range(period.starts_on, report_day(period))
+    examples = list(
+        GoodExample.objects.filter(
+            kommun=kommun, status=GoodExample.Status.PUBLISHED, reviewed_at__gte=starts, reviewed_at__lte=ends
+        ).order_by("title")
+    )
+    groups = list(kommun.exchange_groups.filter(is_active=True).order_by("name"))
+    meetings = DialogEntry.objects.filter(
+        kommuner=kommun, group__isnull=False, date__gte=period.starts_on, date__lte=report_day(period)
+    ).count()
+    if not (examples or groups or meetings):
+        return None
+    return {"examples": examples, "groups": groups, "meetings": meetings}
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -309,6 +345,8 @@ SECTIONS = [
     Section("nki", section_nki),
     Section("maturity", section_maturity),
     Section("dialog", section_dialog),
+    Section("knowledge", section_knowledge),
+    Section("survey", section_survey),
     Section("contacts", section_contacts),
     Section("membership", section_membership),
 ]

@@ -13,6 +13,7 @@ from members.services import kommuner_load
 from nki import demo as nki_demo
 from outbox.models import Message
 from overview import demo as overview_demo
+from surveys import demo as surveys_demo
 
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # The demo's own e-mails (invitations, dispatches, answers, digests: a few hundred) are delivered
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             logins = members_demo.load()
             inquiries_demo.load()
             nki_demo.load()
+            surveys_demo.load()
             overview_demo.load()
             digests_demo.load()
         emails = Message.objects.filter(pk__gt=before).count()
