@@ -148,7 +148,10 @@ def test_area_page_correlation_and_improvers_with_nki_contact_only(user_b):
     # Järfälla (0123) rose most: 65 → 75 (+10), shown with its NKI contact; the KSO is not shown.
     assert re.search(r"Järfälla \+10,0 \(2020: 65,0 → 75,0\) Nora Nki, nora@jarfalla.example", text), text
     assert "kso@jarfalla.example" not in response.content.decode()
-    assert "Kiruna +20,0" not in text and "Kiruna 70,0" in text
+    # The table and chart show SBA's members by default; Kiruna (not a member) only on request.
+    assert "Kiruna" not in text
+    text_all = text_of(client_for(user_b).get(reverse("nki:area", args=["bygglov"]), {"year": 2023, "scope": "all"}))
+    assert "Kiruna +20,0" not in text_all and "Kiruna 70,0" in text_all
 
 
 def test_exports_csv_and_excel(staff, results):
@@ -171,7 +174,9 @@ def test_exports_csv_and_excel(staff, results):
 def test_exported_csv_imports_back(staff, results):
     from nki import services
 
-    content = client_for(staff).get(reverse("nki:area", args=["bygglov"]), {"year": 2023, "export": "csv"}).content
+    # The export is the table as filtered: every kommun with scope=all (members only by default).
+    url = reverse("nki:area", args=["bygglov"])
+    content = client_for(staff).get(url, {"year": 2023, "scope": "all", "export": "csv"}).content
     report = services.nki_import(content=content, file_name="nki-bygglov.csv", area_code="bygglov", year=2023)
     assert report.ok and report.unchanged == 3 and not report.changed
 
