@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from inquiries import charts as inquiry_charts
 from inquiries import selectors as inquiry_selectors
 from members import palette
 from members.cache import Topic
@@ -83,12 +84,7 @@ def answer_rate_values(kommun_ids: list[int]) -> dict[int, MapValue]:
 
 
 def answer_rate_legend() -> list[tuple[str, str]]:
-    return [
-        (palette.fill(5), _("%(low)s %% or more answered") % {"low": 90}),
-        (palette.fill(4), _("%(low)s–%(high)s %% answered") % {"low": 75, "high": 89}),
-        (palette.fill(2), _("%(low)s–%(high)s %% answered") % {"low": 50, "high": 74}),
-        (palette.fill(1), _("under %(high)s %% answered") % {"high": 50}),
-    ]
+    return inquiry_charts.answer_rate_legend()  # the same words as the statistics page's chart
 
 
 # --- Latest NKI totalt ---------------------------------------------------------------------------
