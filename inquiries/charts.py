@@ -22,7 +22,9 @@ def answer_rate_legend() -> list[tuple[str, str]]:
 
 def answer_rate_chart(per_kommun: list[dict]) -> Chart | None:
     """Each kommun's answer rate (of its due dispatches), highest first."""
-    rated = sorted((f for f in per_kommun if f["answer_rate"] is not None), key=lambda f: (-f["answer_rate"], f["name"]))
+    rated = sorted(
+        (f for f in per_kommun if f["answer_rate"] is not None), key=lambda f: (-f["answer_rate"], f["name"])
+    )
     if not rated:
         return None
     return Chart(
@@ -52,7 +54,10 @@ def answer_time_chart(per_kommun: list[dict]) -> Chart | None:
     return Chart(
         id="answer-time-chart",
         title=_("Median days to answer per kommun, quickest first"),
-        bars=[Bar(label=f["name"], value=float(f["median_days"]), display=number_format(f["median_days"], 1)) for f in timed],
+        bars=[
+            Bar(label=f["name"], value=float(f["median_days"]), display=number_format(f["median_days"], 1))
+            for f in timed
+        ],
         low=0,
         high=max(float(f["median_days"]) for f in timed) or 1,
         value_header=_("Median days"),

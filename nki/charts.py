@@ -28,9 +28,7 @@ def _band_bar(label: str, cell, url: str = "") -> Bar:
 
 
 def band_legend() -> list[tuple[str, str]]:
-    return [
-        (palette.fill(palette.NKI_BAND_STEP[band.code]), str(band.label)) for band in constants.GRADE_BANDS
-    ]
+    return [(palette.fill(palette.NKI_BAND_STEP[band.code]), str(band.label)) for band in constants.GRADE_BANDS]
 
 
 def _references(sba, national) -> list[Reference]:
@@ -38,7 +36,9 @@ def _references(sba, national) -> list[Reference]:
     if sba is not None and sba.value is not None:
         refs.append(Reference(float(sba.value), _("SBA %(value)s") % {"value": number_format(sba.value, 1)}))
     if national is not None and national.value is not None:
-        refs.append(Reference(float(national.value), _("Sweden %(value)s") % {"value": number_format(national.value, 1)}))
+        refs.append(
+            Reference(float(national.value), _("Sweden %(value)s") % {"value": number_format(national.value, 1)})
+        )
     return refs
 
 

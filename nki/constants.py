@@ -26,7 +26,9 @@ class GradeBand:
 
 # ≥ 80 mycket högt, 70–79 högt, 62–69 godkänt, 50–61 lågt, < 50 mycket lågt. Highest first.
 GRADE_BANDS: tuple[GradeBand, ...] = (
-    GradeBand("very_high", 80, pgettext_lazy("NKI grade", "very high"), palette.badge(palette.NKI_BAND_STEP["very_high"])),
+    GradeBand(
+        "very_high", 80, pgettext_lazy("NKI grade", "very high"), palette.badge(palette.NKI_BAND_STEP["very_high"])
+    ),
     GradeBand("high", 70, pgettext_lazy("NKI grade", "high"), palette.badge(palette.NKI_BAND_STEP["high"])),
     GradeBand("pass", 62, pgettext_lazy("NKI grade", "pass"), palette.badge(palette.NKI_BAND_STEP["pass"])),
     GradeBand("low", 50, pgettext_lazy("NKI grade", "low"), palette.badge(palette.NKI_BAND_STEP["low"])),

@@ -448,7 +448,9 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         if size and (group is None or group.code != size):
             continue
         cells = [Cell(by_kommun[kommun_id].get(area.pk)) for area in areas]
-        rows.append(OverviewRow(kommun, kommun_id in members, group, cells, ranks.get(kommun_id), kommun_url(kommun.code)))
+        rows.append(
+            OverviewRow(kommun, kommun_id in members, group, cells, ranks.get(kommun_id), kommun_url(kommun.code))
+        )
 
     rows.sort(key=lambda r: r.kommun.name)
     descending = sort.startswith("-")
@@ -676,16 +678,9 @@ def area_page(*, area: ServiceArea, year: int | None, scope: str = "members") ->
         {r.kommun_id: r.nki for r in results if r.kommun_id in members and stats.sample_flag(r.answers).ranked}
     )
     kommun_url = links.maker("nki:kommun")  # once per page, not per row
-    shown = [
-        r
-        for r in results
-        if scope == "all" or (r.kommun_id in members) == (scope != "non_members")
-    ]
+    shown = [r for r in results if scope == "all" or (r.kommun_id in members) == (scope != "non_members")]
     rows = sorted(
-        (
-            (r.kommun, r.kommun_id in members, Cell(r), ranks.get(r.kommun_id), kommun_url(r.kommun.code))
-            for r in shown
-        ),
+        ((r.kommun, r.kommun_id in members, Cell(r), ranks.get(r.kommun_id), kommun_url(r.kommun.code)) for r in shown),
         key=lambda row: (-row[2].value, row[0].name),
     )
     member_values = [r.nki for r in results if r.kommun_id in members]

@@ -71,7 +71,6 @@ def _maturity_measure(track: str) -> MapMeasure:
 # --- Answer rate on inquiries --------------------------------------------------------------------
 
 
-
 def answer_rate_values(kommun_ids: list[int]) -> dict[int, MapValue]:
     result = {}
     for pk, f in inquiry_selectors.answer_figures_recent(kommun_ids).items():

@@ -36,9 +36,35 @@ def test_badge_text_meets_wcag_aa_on_every_step():
 
 
 def test_nki_bands_maturity_levels_and_answer_rates_share_the_scale():
-    assert [band.css for band in nki_constants.GRADE_BANDS] == ["pal-bg-5", "pal-bg-4", "pal-bg-3", "pal-bg-2", "pal-bg-1"]
-    assert measures.BAND_CLASS == {"very_high": "pal-fill-5", "high": "pal-fill-4", "pass": "pal-fill-3", "low": "pal-fill-2", "very_low": "pal-fill-1"}
-    assert measures.LEVEL_CLASS == {Level.NEUTRAL: "pal-fill-3", Level.AKTIV: "pal-fill-4", Level.PROAKTIV: "pal-fill-5"}
-    assert [palette.answer_rate_step(r) for r in (100, 90, 89, 75, 74, 50, 49, 0, None)] == [5, 5, 4, 4, 2, 2, 1, 1, "none"]
+    assert [band.css for band in nki_constants.GRADE_BANDS] == [
+        "pal-bg-5",
+        "pal-bg-4",
+        "pal-bg-3",
+        "pal-bg-2",
+        "pal-bg-1",
+    ]
+    assert measures.BAND_CLASS == {
+        "very_high": "pal-fill-5",
+        "high": "pal-fill-4",
+        "pass": "pal-fill-3",
+        "low": "pal-fill-2",
+        "very_low": "pal-fill-1",
+    }
+    assert measures.LEVEL_CLASS == {
+        Level.NEUTRAL: "pal-fill-3",
+        Level.AKTIV: "pal-fill-4",
+        Level.PROAKTIV: "pal-fill-5",
+    }
+    assert [palette.answer_rate_step(r) for r in (100, 90, 89, 75, 74, 50, 49, 0, None)] == [
+        5,
+        5,
+        4,
+        4,
+        2,
+        2,
+        1,
+        1,
+        "none",
+    ]
     badge = (Path(__file__).resolve().parents[1] / "overview/templates/overview/includes/level_badge.html").read_text()
     assert "pal-bg-5" in badge and "pal-bg-4" in badge and "pal-bg-3" in badge

@@ -32,7 +32,8 @@ def nki_cell(cell) -> str:
     if cell.answers is not None:
         answers = ngettext("%(shown)s answer", "%(shown)s answers", cell.answers) % {"shown": intcomma(cell.answers)}
     return format_html(
-        '<span class="nki-cell{}"><span class="nki-value">{}</span> {}<span class="nki-answers d-block">{}</span></span>',
+        '<span class="nki-cell{}"><span class="nki-value">{}</span> {}'
+        '<span class="nki-answers d-block">{}</span></span>',
         " nki-too-few" if flag.greyed else "",
         floatformat(cell.value, 1),
         badge,
