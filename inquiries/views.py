@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from members import access, cache, tabular
 from members.cache import Topic
 
-from . import constants, exports, matching, selectors, services
+from . import charts, constants, exports, matching, selectors, services
 from .forms import (
     AnswerForm,
     FeedbackForm,
@@ -490,7 +490,13 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @access.portal_user_required
 def insight(request: HttpRequest) -> HttpResponse:
     if access.is_staff(request.user):
-        return render(request, "inquiries/insight_staff.html", selectors.staff_insight(user=request.user))
+        figures = selectors.staff_insight(user=request.user)
+        charts_shown = {
+            "rate_chart": charts.answer_rate_chart(figures["per_kommun"]),
+            "time_chart": charts.answer_time_chart(figures["per_kommun"]),
+            "reason_chart": charts.decline_reason_chart(figures["region_reasons"]),
+        }
+        return render(request, "inquiries/insight_staff.html", {**figures, **charts_shown})
     kommun = request.user.kommun
     return render(
         request,

@@ -13,22 +13,26 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from members import palette
+
 
 @dataclass(frozen=True)
 class GradeBand:
     code: str
     lower: int  # inclusive lower bound on the NKI rounded to a whole number, as SKR publishes it
     label: object  # lazy translation
-    css: str
+    css: str  # badge class from the one palette (members/palette.py)
 
 
 # ≥ 80 mycket högt, 70–79 högt, 62–69 godkänt, 50–61 lågt, < 50 mycket lågt. Highest first.
 GRADE_BANDS: tuple[GradeBand, ...] = (
-    GradeBand("very_high", 80, pgettext_lazy("NKI grade", "very high"), "nki-band-very-high"),
-    GradeBand("high", 70, pgettext_lazy("NKI grade", "high"), "nki-band-high"),
-    GradeBand("pass", 62, pgettext_lazy("NKI grade", "pass"), "nki-band-pass"),
-    GradeBand("low", 50, pgettext_lazy("NKI grade", "low"), "nki-band-low"),
-    GradeBand("very_low", 0, pgettext_lazy("NKI grade", "very low"), "nki-band-very-low"),
+    GradeBand(
+        "very_high", 80, pgettext_lazy("NKI grade", "very high"), palette.badge(palette.NKI_BAND_STEP["very_high"])
+    ),
+    GradeBand("high", 70, pgettext_lazy("NKI grade", "high"), palette.badge(palette.NKI_BAND_STEP["high"])),
+    GradeBand("pass", 62, pgettext_lazy("NKI grade", "pass"), palette.badge(palette.NKI_BAND_STEP["pass"])),
+    GradeBand("low", 50, pgettext_lazy("NKI grade", "low"), palette.badge(palette.NKI_BAND_STEP["low"])),
+    GradeBand("very_low", 0, pgettext_lazy("NKI grade", "very low"), palette.badge(palette.NKI_BAND_STEP["very_low"])),
 )
 
 # Publication thresholds (number of answers behind a value).

@@ -113,7 +113,7 @@ def area_table(data: selectors.AreaPage, table: str = "") -> Table:
     ]
     rows = [
         [k.code, k.name, _yes_no(member), rank, cell.value, cell.answers, *cell.factors]
-        for k, member, cell, rank in data.rows
+        for k, member, cell, rank, _url in data.rows
     ]
     return Table(name, headers, rows)
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from members import access, cache, roster
+from members import access, cache, links, roster
 from members.cache import Topic
 from members.models import Contact, Kommun, Lan, Population
 
@@ -268,9 +269,12 @@ def national(
 
 @dataclass
 class Cell:
-    """One NKI value with the words that go with it: grade band, small-sample flag."""
+    """One NKI value with the words that go with it: grade band, small-sample flag.
 
-    result: NkiResult | None
+    `result` is an NkiResult, or a plain row with `nki` and `answers` (ResultRow) where no
+    factors are shown."""
+
+    result: NkiResult | ResultRow | None
 
     @property
     def value(self) -> Decimal | None:
@@ -308,13 +312,37 @@ def competition_ranks(values: dict[int, Decimal]) -> dict[int, int]:
 # --- Overview ------------------------------------------------------------------------------------
 
 
+class LanRow(NamedTuple):
+    code: str
+    name: str
+
+
+class KommunRow(NamedTuple):
+    """A kommun as a table row shows it (no model instance where none is needed)."""
+
+    pk: int
+    code: str
+    name: str
+    lan: LanRow
+
+
+class ResultRow(NamedTuple):
+    """An NKI value as the overview reads it: enough for a Cell (value, answers, band, flag)."""
+
+    kommun_id: int
+    area_id: int
+    nki: Decimal
+    answers: int | None
+
+
 @dataclass
 class OverviewRow:
-    kommun: Kommun
+    kommun: KommunRow
     is_member: bool
     size_group: constants.SizeGroup | None
     cells: list[Cell]
     rank: int | None = None
+    url: str = ""
 
 
 @dataclass
@@ -350,10 +378,16 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
     lans = list(Lan.objects.all())
     if year is None:
         return Overview(None, [], [], [], [], [], None, lans, sort)
-    # The kommuner (with län) once each, not once per result: 290 × 8 results would otherwise build
-    # a Kommun and a Län object per value (most of this page's time at the region's size).
-    results = list(NkiResult.objects.filter(year=year))
-    kommun_by_id = Kommun.objects.select_related("lan").in_bulk({r.kommun_id for r in results})
+    # Plain rows, not model instances: 290 kommuner × 8 areas would otherwise build a model object
+    # per value and per kommun (most of this page's cold cost at the region's size).
+    results = [ResultRow(*row) for row in NkiResult.objects.filter(year=year).values_list(*ResultRow._fields)]
+    kommuner_in_results = {r.kommun_id for r in results}
+    kommun_by_id = {
+        pk: KommunRow(pk, code, name, LanRow(lan_code, lan_name))
+        for pk, code, name, lan_code, lan_name in Kommun.objects.filter(pk__in=kommuner_in_results).values_list(
+            "pk", "code", "name", "lan__code", "lan__name"
+        )
+    }
     members, year_roster = members_of_year(year)
     groups = size_groups_by_kommun()
     refs = references(ReferenceValue.Source.NATIONAL, years=[year])
@@ -361,11 +395,11 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
 
     area_ids = {r.area_id for r in results}
     areas = [a for a in all_areas if a.pk in area_ids]
-    by_kommun: dict[int, dict[int, NkiResult]] = defaultdict(dict)
-    kommuner: dict[int, Kommun] = {}
+    by_kommun: dict[int, dict[int, ResultRow]] = defaultdict(dict)
+    kommuner: dict[int, KommunRow] = {}
     for result in results:
         by_kommun[result.kommun_id][result.area_id] = result
-        result.kommun = kommuner[result.kommun_id] = kommun_by_id[result.kommun_id]
+        kommuner[result.kommun_id] = kommun_by_id[result.kommun_id]
 
     def mean(ids) -> list[Average]:
         out = []
@@ -402,6 +436,7 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         ranks = competition_ranks(eligible)
 
     rows = []
+    kommun_url = links.maker("nki:kommun")  # once per page, not per row
     for kommun_id, kommun in kommuner.items():
         group = groups.get(kommun_id)
         if scope == "members" and kommun_id not in members:
@@ -413,7 +448,9 @@ def overview(*, year: int | None, scope: str = "", lan: str = "", size: str = ""
         if size and (group is None or group.code != size):
             continue
         cells = [Cell(by_kommun[kommun_id].get(area.pk)) for area in areas]
-        rows.append(OverviewRow(kommun, kommun_id in members, group, cells, ranks.get(kommun_id)))
+        rows.append(
+            OverviewRow(kommun, kommun_id in members, group, cells, ranks.get(kommun_id), kommun_url(kommun.code))
+        )
 
     rows.sort(key=lambda r: r.kommun.name)
     descending = sort.startswith("-")
@@ -597,13 +634,15 @@ class AreaPage:
     area: ServiceArea
     year: int | None
     years: list[int]
-    rows: list[tuple[Kommun, bool, Cell, int | None]]
+    rows: list[tuple[Kommun, bool, Cell, int | None, str]]  # kommun, member, value, rank, its NKI page
     sba: Average
     national: Average
     correlations: list[FactorCorrelation]
     improvers: list[Improver]
     correlation_n: int = 0
     preliminary: YearStatus | None = None
+    scope: str = "members"  # which kommuner the table and chart show: members (default), all, non_members
+    kommuner_with_values: int = 0  # every kommun with a value this year (the correlations use them all)
 
 
 def correlations(results: list[NkiResult]) -> list[FactorCorrelation]:
@@ -616,8 +655,10 @@ def correlations(results: list[NkiResult]) -> list[FactorCorrelation]:
     return out
 
 
-def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
-    """One area and year: every kommun's value, factor correlations and the biggest improvers.
+def area_page(*, area: ServiceArea, year: int | None, scope: str = "members") -> AreaPage:
+    """One area and year: the kommuner's values (SBA's members by default; `scope` "all" for every
+    kommun, "non_members" for the rest), factor correlations across every kommun with a value, and
+    the biggest improvers.
 
     Queries: years, results of the year, the year's periods and members (today's too when its list
     is missing), national and SBA reference, earlier results, the improvers' NKI contacts — eight
@@ -636,8 +677,10 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
     ranks = competition_ranks(
         {r.kommun_id: r.nki for r in results if r.kommun_id in members and stats.sample_flag(r.answers).ranked}
     )
+    kommun_url = links.maker("nki:kommun")  # once per page, not per row
+    shown = [r for r in results if scope == "all" or (r.kommun_id in members) == (scope != "non_members")]
     rows = sorted(
-        ((r.kommun, r.kommun_id in members, Cell(r), ranks.get(r.kommun_id)) for r in results),
+        ((r.kommun, r.kommun_id in members, Cell(r), ranks.get(r.kommun_id), kommun_url(r.kommun.code)) for r in shown),
         key=lambda row: (-row[2].value, row[0].name),
     )
     member_values = [r.nki for r in results if r.kommun_id in members]
@@ -661,6 +704,8 @@ def area_page(*, area: ServiceArea, year: int | None) -> AreaPage:
         correlations(results),
         improvers(area=area, year=year, current=results, members=members),
         preliminary=year_statuses().get(year) if is_preliminary(year) else None,
+        scope=scope,
+        kommuner_with_values=len(results),
     )
 
 

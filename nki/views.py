@@ -17,7 +17,7 @@ from members import access, cache
 from members.cache import Topic
 from members.models import Kommun
 
-from . import constants, exports, selectors, services
+from . import charts, constants, exports, selectors, services
 from .forms import NkiQuery, UploadForm
 from .models import NkiImport, ServiceArea
 
@@ -37,6 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if (fmt := query.values["export"]) and (data := selectors.overview(**params)).year:
         return exports.download(fmt, exports.overview_table(data))
     years = selectors.years_with_results()
+    data = SimpleLazyObject(lambda: selectors.overview(**params))
     # The table is the same for everyone asking with the same filters: cached until the next NKI or
     # register write (or midnight, when membership by date may change); the selector runs on a miss.
     return render(
@@ -44,7 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "nki/index.html",
         {
             "year": params["year"] if params["year"] in years else selectors.default_year(years),
-            "data": SimpleLazyObject(lambda: selectors.overview(**params)),
+            "data": data,
+            "chart": lambda: charts.overview_chart(data),
             **cache.fragment(
                 "nki-overview",
                 request.GET.urlencode(),
@@ -115,7 +117,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
     """
     service_area = get_object_or_404(ServiceArea, code=code)
     query = NkiQuery(request.GET)
-    data = selectors.area_page(area=service_area, year=query.values["year"])
+    data = selectors.area_page(area=service_area, year=query.values["year"], scope=query.values["scope"])
     if (fmt := query.values["export"]) and data.year:
         return exports.download(fmt, exports.area_table(data, query.values["table"]))
     return render(
@@ -127,6 +129,7 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
             "nav_areas": selectors.areas_with_results(),
             "thresholds": constants,
             "factors": constants.FACTORS,
+            "chart": charts.area_chart(data, data.rows) if data.year else None,
         },
     )
 

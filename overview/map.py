@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.urls import reverse
 from django.utils.html import escape
+
+from members import links
 
 GEOJSON = Path(__file__).resolve().parent / "data" / "sweden-municipalities.geojson"
 SCALE = 1000  # SVG units per degree of latitude
@@ -97,6 +98,7 @@ def render_svg(*, kommuner: list, values: dict, title: str, none_class: str, non
         max(s.bbox[3] for _k, s in drawn) + MARGIN,
     )
     member_codes = {k.code for k, _s in drawn}
+    kommun_url = links.maker("members:kommun_detail")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="region-map" viewBox="{box[0]} {box[1]} '
         f'{box[2] - box[0]} {box[3] - box[1]}" role="group" aria-labelledby="region-map-title">',
@@ -110,7 +112,7 @@ def render_svg(*, kommuner: list, values: dict, title: str, none_class: str, non
     for kommun, shape in sorted(drawn, key=lambda item: item[0].name):
         value = values.get(kommun.pk)
         css, words = (value.css_class, value.display) if value else (none_class, none_label)
-        url = reverse("members:kommun_detail", args=[kommun.code])
+        url = kommun_url(kommun.code)
         label = f"{kommun.name}: {words}"
         out.append(
             f'<a href="{url}" data-kommun="{kommun.code}" aria-label="{escape(label)}">'

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from inquiries import charts as inquiry_charts
 from inquiries import selectors as inquiry_selectors
+from members import palette
 from members.cache import Topic
 from nki import constants as nki_constants
 from nki import selectors as nki_selectors
@@ -41,7 +43,8 @@ class MapMeasure:
 
 # --- Maturity per track --------------------------------------------------------------------------
 
-LEVEL_CLASS = {Level.NEUTRAL: "map-level-neutral", Level.AKTIV: "map-level-aktiv", Level.PROAKTIV: "map-level-proaktiv"}
+# Colours from the one palette (members/palette.py), the same as the level badges and charts.
+LEVEL_CLASS = {level: palette.fill(palette.LEVEL_STEP[level]) for level in Level}
 
 
 def _maturity_measure(track: str) -> MapMeasure:
@@ -67,9 +70,6 @@ def _maturity_measure(track: str) -> MapMeasure:
 
 # --- Answer rate on inquiries --------------------------------------------------------------------
 
-# Map bands for the answer rate (lower bound in %, css class), highest first.
-ANSWER_RATE_BANDS = [(90, "map-band-5"), (75, "map-band-4"), (50, "map-band-2"), (0, "map-band-1")]
-
 
 def answer_rate_values(kommun_ids: list[int]) -> dict[int, MapValue]:
     result = {}
@@ -77,30 +77,19 @@ def answer_rate_values(kommun_ids: list[int]) -> dict[int, MapValue]:
         if not f["due"]:
             continue
         rate = round(100 * f["answered"] / f["due"])
-        css = next(css for lower, css in ANSWER_RATE_BANDS if rate >= lower)
+        css = palette.fill(palette.answer_rate_step(rate))
         result[pk] = MapValue(display=f"{number_format(rate)} %", css_class=css, sort=rate)
     return result
 
 
 def answer_rate_legend() -> list[tuple[str, str]]:
-    return [
-        ("map-band-5", _("%(low)s %% or more answered") % {"low": 90}),
-        ("map-band-4", _("%(low)s–%(high)s %% answered") % {"low": 75, "high": 89}),
-        ("map-band-2", _("%(low)s–%(high)s %% answered") % {"low": 50, "high": 74}),
-        ("map-band-1", _("under %(high)s %% answered") % {"high": 50}),
-    ]
+    return inquiry_charts.answer_rate_legend()  # the same words as the statistics page's chart
 
 
 # --- Latest NKI totalt ---------------------------------------------------------------------------
 
-# Map classes for the NKI grade bands (very high … very low), same order as nki.constants.GRADE_BANDS.
-BAND_CLASS = {
-    "very_high": "map-band-5",
-    "high": "map-band-4",
-    "pass": "map-band-3",
-    "low": "map-band-2",
-    "very_low": "map-band-1",
-}
+# Map classes for the NKI grade bands (very high … very low): the palette's steps.
+BAND_CLASS = {code: palette.fill(step) for code, step in palette.NKI_BAND_STEP.items()}
 
 
 def nki_values(kommun_ids: list[int]) -> dict[int, MapValue]:

@@ -1,8 +1,9 @@
 """The staff overview (Invest Stockholm's start page) and the maturity panel on a kommun's page.
 
-The start page shows today's work first — the PANELS below (inquiries taking answers, NKI
-averages), follow-ups due, members not met lately — then the region: maturity of the members, the
-map (overview/measures.py), members per län. Every function uses a fixed number of queries.
+The start page answers "what needs doing today" first: key figures (answers awaited, past the
+deadline, follow-ups overdue, members not met lately) and short lists (each capped, with a link to
+the full list), the region map beside them, then the region's figures (NKI averages, maturity,
+members per län). Every function uses a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from django.utils.translation import gettext as _
 
 from inquiries import selectors as inquiry_selectors
 from inquiries.models import Inquiry
-from members import access, cache
+from members import access, cache, links, palette
 from members.cache import Topic
 from members.models import AgreementPeriod, Kommun
 from nki import selectors as nki_selectors
 
 from . import measures
+from .dialog.models import FollowUp
 from .dialog.selectors import follow_ups_open, last_meeting, members_without_contact
 from .map import render_svg
 from .maturity.models import Track
@@ -35,12 +37,15 @@ from .maturity.selectors import latest_assessments, maturity_distribution
 
 @dataclass(frozen=True)
 class Panel:
-    template: str
+    key: str  # where the start page places it (overview/index.html)
     context: Callable[[HttpRequest], dict | None]  # None: nothing to show
     topics: tuple[Topic, ...]  # what context() reads (members/cache.py)
 
 
-OPEN_INQUIRIES_SHOWN = 15
+# The short lists on the start page: the first few, each with a link to its full list.
+OPEN_INQUIRIES_SHOWN = 5
+FOLLOW_UPS_SHOWN = 5
+WITHOUT_CONTACT_SHOWN = 10
 
 
 def open_inquiries_panel(request) -> dict | None:
@@ -60,6 +65,8 @@ def _open_inquiries(user) -> dict:
     inquiries = list(
         inquiry_selectors.inquiry_list(user=user)
         .filter(status=Inquiry.Status.SENT)
+        .select_related(None)
+        .only("pk", "reference", "code_name", "answer_deadline", "status")
         .order_by("answer_deadline", "pk")[: OPEN_INQUIRIES_SHOWN + 1]
     )
     for inquiry in inquiries:
@@ -96,8 +103,8 @@ def nki_averages_panel(request) -> dict | None:
 
 
 PANELS = [
-    Panel("overview/panels/inquiries.html", open_inquiries_panel, topics=(Topic.INQUIRIES, Topic.USERS)),
-    Panel("overview/panels/nki.html", nki_averages_panel, topics=(Topic.NKI, Topic.REGISTER)),
+    Panel("inquiries", open_inquiries_panel, topics=(Topic.INQUIRIES, Topic.USERS)),
+    Panel("nki", nki_averages_panel, topics=(Topic.NKI, Topic.REGISTER)),
 ]
 
 PANEL_TOPICS = tuple(sorted({topic for panel in PANELS for topic in panel.topics}))
@@ -107,10 +114,13 @@ PANEL_TOPICS = tuple(sorted({topic for panel in PANELS for topic in panel.topics
 
 
 def staff_overview() -> dict:
-    """Today's work on the staff start page: follow-ups due and members not met lately.
+    """Today's work on the staff start page: follow-ups due (the first few, with the counts of all
+    open ones overdue and due within a week) and members not met lately (the first few, and how
+    many). Four queries: follow-ups (+ their kommuner), the follow-up counts, members by contact.
 
     Members not met are cached until the next dialog or register write (or midnight).
     """
+    today = timezone.localdate()
     without = cache.get_or_build(
         "members-without-contact",
         settings.DIALOG_NO_CONTACT_DAYS,
@@ -118,12 +128,19 @@ def staff_overview() -> dict:
         by_date=True,
         build=members_without_contact,
     )
+    follow_ups = list(follow_ups_open(due_within_days=7)[: FOLLOW_UPS_SHOWN + 1])
+    counts = FollowUp.objects.filter(done_at__isnull=True).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        week=Count("pk", filter=Q(due_on__lte=today + datetime.timedelta(days=7))),
+    )
     return {
-        "follow_ups": list(follow_ups_open(due_within_days=7)[:20]),
-        "without_contact": without[:15],
+        "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
+        "follow_ups_overdue": counts["overdue"],
+        "follow_ups_week": counts["week"],
+        "without_contact": without[:WITHOUT_CONTACT_SHOWN],
         "without_contact_count": len(without),
         "no_contact_days": settings.DIALOG_NO_CONTACT_DAYS,
-        "today": timezone.localdate(),
+        "today": today,
     }
 
 
@@ -151,19 +168,22 @@ def region_map(*, measure_key: str = "") -> dict:
     Queries: the members, plus the measure's own (fixed) queries; the outlines are cached.
     """
     measure = measures.measure(measure_key)
-    members = list(Kommun.objects.members().order_by("name"))
+    members = list(Kommun.objects.members().only("pk", "code", "name").order_by("name"))
     values = measure.values([k.pk for k in members])
+    kommun_url = links.maker("members:kommun_detail")
+    for kommun in members:
+        kommun.url = kommun_url(kommun.code)  # built once, not per row
     none_label = _("No value")
     return {
         "measures": measures.MEASURES,
         "measure": measure,
         "measure_label": measure.label(),
-        "legend": [*measure.legend(), ("map-none", none_label)],
+        "legend": [*measure.legend(), (palette.fill(palette.NONE), none_label)],
         "map_svg": render_svg(
             kommuner=members,
             values=values,
             title=_("Map of the SBA member kommuner: %(measure)s") % {"measure": measure.label()},
-            none_class="map-none",
+            none_class=palette.fill(palette.NONE),
             none_label=none_label,
         ),
         "map_rows": [(k, values.get(k.pk)) for k in members],

@@ -14,7 +14,8 @@ from . import measures, selectors
 
 @access.staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Staff start page: today's work first (panels, follow-ups, members not met), then the region."""
+    """Staff start page: today's work first (key figures and short lists) with the map beside it,
+    then the region's figures."""
     measure_key = request.GET.get("measure", "")
     measure = measures.measure(measure_key)
     # Both parts are the same for all staff: each is cached until a write to what it is built from
@@ -22,7 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
     work = SimpleLazyObject(
         lambda: {
             **selectors.staff_overview(),
-            "panels": [(p.template, ctx) for p in selectors.PANELS if (ctx := p.context(request)) is not None],
+            "panels": {p.key: ctx for p in selectors.PANELS if (ctx := p.context(request)) is not None},
         }
     )
     region = SimpleLazyObject(lambda: {**selectors.region_figures(), **selectors.region_map(measure_key=measure_key)})

@@ -302,7 +302,10 @@ VARIANTS: dict[str, tuple[Rule, ...]] = {
         Rule(ok=PORTAL, kwargs=lambda w: {"code": w.kommun_b.code}),
         Rule(ok=PORTAL, kwargs=lambda w: {"code": w.kommun_b.code}, query="export=xlsx"),
     ),
-    "nki:area": (Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}, query="export=csv"),),
+    "nki:area": (
+        Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}, query="export=csv"),
+        Rule(ok=PORTAL, kwargs=lambda w: {"code": "bygglov"}, query="scope=all"),
+    ),
     "privacy:register": (Rule(ok=STAFF, query="export=csv"), Rule(ok=STAFF, query="export=xlsx")),
     "privacy:people": (Rule(ok=STAFF, query="q=flen"),),
     "privacy:person": (

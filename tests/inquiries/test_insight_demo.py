@@ -45,13 +45,24 @@ def test_staff_insight_answer_rate_median_reasons_and_gaps(staff, sent, user_a, 
     gap_keys = {g["key"] for g in response.context["gaps"]}
     assert "power" in gap_keys
     assert "Regionala luckor" in response.content.decode()
+    # The charts are the tables' figures: answer rate and median days per kommun, decline reasons.
+    rate, time, reasons = (response.context[k] for k in ("rate_chart", "time_chart", "reason_chart"))
+    assert [(b.label, b.value, b.display) for b in rate.bars] == [("Värmdö", 100, "100 %"), ("Flen", 0, "0 %")]
+    assert [b.css for b in rate.bars] == ["pal-fill-5", "pal-fill-1"]  # the palette's answer-rate steps
+    assert [(b.label, b.value) for b in time.bars] == [("Värmdö", 2.0)]  # Flen has no answer: no time
+    assert [(b.label, b.value) for b in reasons.bars] == [
+        (str(label), n) for label, n in response.context["region_reasons"]
+    ]
+    page = response.content.decode()
+    assert 'id="answer-rate-chart"' in page and 'id="decline-reason-chart"' in page
+    assert page.count("Diagrammets siffror som tabell") == 3  # each chart with its table
 
 
 def test_kommun_sees_only_its_own_figures(user_a, sent):
     response = client_for(user_a).get(reverse("inquiries:insight"))
     assert response.status_code == 200
     assert response.context["figures"]["received"] == 1
-    assert "per_kommun" not in response.context
+    assert "per_kommun" not in response.context and "rate_chart" not in response.context
 
 
 def test_demo_has_every_status_and_populated_inboxes():

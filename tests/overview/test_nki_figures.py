@@ -160,9 +160,9 @@ def test_map_by_latest_nki_totalt(nki_data, staff, kommun_a, kommun_b):
     response = client_for(staff).get(reverse("overview:index"), {"measure": "nki_latest"})
     page = response.content.decode()
     classes = map_classes(parse_map(page))
-    assert classes[kommun_a.code] == "map-band-4"  # 74.0: högt (70–79)
-    assert classes[kommun_b.code] == "map-band-5"  # 80.0: mycket högt
-    assert all(c == "map-none" for code, c in classes.items() if code not in (kommun_a.code, kommun_b.code))
+    assert classes[kommun_a.code] == "pal-fill-4"  # 74.0: högt (70–79)
+    assert classes[kommun_b.code] == "pal-fill-5"  # 80.0: mycket högt
+    assert all(c == "pal-fill-none" for code, c in classes.items() if code not in (kommun_a.code, kommun_b.code))
     assert "70–79: högt" in page and "80 eller mer: mycket högt" in page and "under 50: mycket lågt" in page
     rows = {k.code: v for k, v in response.context["region"]["map_rows"]}
     assert rows[kommun_a.code].display == "74,0 (2024)"
@@ -170,7 +170,7 @@ def test_map_by_latest_nki_totalt(nki_data, staff, kommun_a, kommun_b):
 
 def test_overview_shows_the_latest_nki_averages(nki_data, staff):
     response = client_for(staff).get(reverse("overview:index"))
-    panel = dict(response.context["work"]["panels"])["overview/panels/nki.html"]
+    panel = response.context["work"]["panels"]["nki"]
     rows = {r.area.code: r for r in panel["rows"]}
     assert panel["year"] == 2024
     assert rows["totalt"].sba.value == Decimal("77.0") and rows["totalt"].national.value == Decimal("71.3")

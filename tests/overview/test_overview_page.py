@@ -58,9 +58,9 @@ def test_map_draws_every_member_in_the_colour_of_its_level(levels, staff):
     classes = map_classes(root)
     members = set(Kommun.objects.members().values_list("code", flat=True))
     assert set(classes) == members  # every member, and only members, is a link
-    assert classes["0482"] == "map-level-aktiv"
-    assert classes["0120"] == "map-level-proaktiv"
-    assert {c for code, c in classes.items() if code not in ("0482", "0120")} == {"map-none"}
+    assert classes["0482"] == "pal-fill-4"
+    assert classes["0120"] == "pal-fill-5"
+    assert {c for code, c in classes.items() if code not in ("0482", "0120")} == {"pal-fill-none"}
     # Each link goes to the kommun's page and carries its name and value in a <title>.
     flen = next(a for a in root.iter(f"{SVG}a") if a.get("data-kommun") == "0482")
     assert flen.get("href") == reverse("members:kommun_detail", args=["0482"])
@@ -74,7 +74,7 @@ def test_map_draws_every_member_in_the_colour_of_its_level(levels, staff):
 def test_map_by_investment_track_and_its_table(levels, staff):
     response = client_for(staff).get(reverse("overview:index") + "?measure=maturity_investment")
     classes = map_classes(parse_map(response.content.decode()))
-    assert classes["0120"] == "map-level-neutral" and classes["0482"] == "map-none"
+    assert classes["0120"] == "pal-fill-3" and classes["0482"] == "pal-fill-none"
     rows = {k.code: v for k, v in response.context["region"]["map_rows"]}
     assert rows["0120"].display == "NEUTRAL" and rows["0482"] is None
     legend = [words for _css, words in response.context["region"]["legend"]]

@@ -7,8 +7,12 @@
     return;
   }
   var data = JSON.parse(source.textContent);
-  // Colours match the level badges; patterns are not needed because the table carries the numbers.
-  var colours = ["#5c636a", "#0b5ed7", "#146c43", "#e0c060"];
+  // The one palette (static/css/portal.css, members/palette.py): NEUTRAL, AKTIV, PROAKTIV, not
+  // assessed, as on the badges and the map; the table beside the chart carries the numbers.
+  var root = window.getComputedStyle(document.documentElement);
+  var colours = ["--pal-3", "--pal-4", "--pal-5", "--pal-none"].map(function (name) {
+    return root.getPropertyValue(name).trim();
+  });
   document.querySelectorAll("canvas.maturity-chart").forEach(function (canvas) {
     var track = data.tracks[Number(canvas.dataset.trackIndex)];
     if (!track) {
