@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members import access
-from members.models import Kommun, KommunProfile, Site
+from members.models import Kommun, KommunProfile, Premises, Site
 
 from . import constants, criteria, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
@@ -136,12 +136,17 @@ def requirements_of(inquiry: Inquiry) -> matching.Requirements:
 
 
 def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
-    """Every member kommun's profile and sites as plain data, in four queries whatever the data:
-    kommuner (+ profile), their sites, wanted sectors, strong sectors."""
+    """Every member kommun's profile, sites and premises as plain data, in five queries whatever the
+    data: kommuner (+ profile), their sites, their premises, wanted sectors, strong sectors."""
     kommuner = Kommun.objects.members(on).select_related("profile").order_by("name")
     if kommun_ids is not None:
         kommuner = kommuner.filter(pk__in=kommun_ids)
-    kommuner = list(kommuner.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name"))))
+    kommuner = list(
+        kommuner.prefetch_related(
+            Prefetch("sites", queryset=Site.objects.order_by("name")),
+            Prefetch("premises", queryset=Premises.objects.order_by("name")),
+        )
+    )
     ids = [k.pk for k in kommuner]
     # The sector links are read straight from the link tables, so the count does not depend on
     # whether any profile exists yet.
@@ -159,9 +164,11 @@ def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | 
     site_fields = criteria.site_fields()
     for kommun in kommuner:
         profile = getattr(kommun, "profile", None)
+        # Sites and premises are the places an inquiry is rated against; what a place lacks (a
+        # site's floor area, premises' zoning) is unknown for it.
         sites = tuple(
-            matching.SiteData(s.name, id=s.pk, **{name: getattr(s, name) for name in site_fields})
-            for s in kommun.sites.all()
+            matching.SiteData(s.name, id=s.pk, **{name: getattr(s, name, None) for name in site_fields})
+            for s in (*kommun.sites.all(), *kommun.premises.all())
         )
         profiles.append(
             matching.ProfileData(

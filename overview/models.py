@@ -2,9 +2,11 @@
 
 - maturity/models.py: the maturity model's criteria, the self-assessments and their answers;
 - dialog/models.py: the dialog log and its follow-up actions;
-- reports/models.py: the agreement period's KPI targets.
+- reports/models.py: the agreement period's KPI targets;
+- activities/models.py: SBA's own fairs, campaigns, delegations and seminars.
 """
 
+from .activities.models import Activity, ActivityKind
 from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
 from .maturity.models import (
     LEVEL_ORDER,
@@ -23,6 +25,8 @@ from .reports.models import KpiTarget
 __all__ = [
     "LEVEL_ORDER",
     "NETWORK_KINDS",
+    "Activity",
+    "ActivityKind",
     "Answer",
     "Decision",
     "DialogEntry",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("mognad/", include("overview.maturity.urls")),
     path("dialog/", include("overview.dialog.urls")),
     path("rapporter/", include("overview.reports.urls")),
+    path("aktiviteter/", include("overview.activities.urls")),
 ]

@@ -20,6 +20,7 @@ from members import roster
 from members.models import Kommun
 from nki import selectors as nki_selectors
 
+from ..activities import selectors as activity_selectors
 from ..dialog.models import DialogEntry, DialogKind
 from ..maturity.models import Level, Track
 from ..maturity.selectors import at_least, levels_by_kommun, member_ids
@@ -118,6 +119,11 @@ def kpi_nki_sba(period: Period):
     return total.sba.value if total else None
 
 
+def kpi_activities(period: Period):
+    """SBA's activities (fairs, campaigns, delegations, seminars) held in the period so far."""
+    return activity_selectors.counts_in_span(period.starts_on, report_day(period))["total"]
+
+
 KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "members": kpi_members,
     "share_aktiv_nki": _share_at_least_aktiv(Track.NKI),
@@ -130,6 +136,7 @@ KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "establishments": kpi_establishments,
     "jobs": kpi_jobs,
     "nki_sba": kpi_nki_sba,
+    "activities": kpi_activities,
 }
 
 

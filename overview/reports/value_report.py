@@ -20,6 +20,7 @@ from inquiries.models import Dispatch, Outcome
 from members.models import Contact, Kommun, Membership
 from nki import selectors as nki_selectors
 
+from ..activities import selectors as activity_selectors
 from ..dialog.models import DialogKind
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
 from ..maturity.selectors import levels_by_kommun
@@ -174,12 +175,19 @@ class Section:
         return f"overview/reports/sections/{self.key}.html"
 
 
+def section_activities(kommun: Kommun, period: Period) -> dict | None:
+    """SBA's activities the kommun took part in during the period, by kind, with their leads."""
+    found = activity_selectors.counts_in_span(period.starts_on, period.ends_on, kommun=kommun)
+    return found if found["total"] else None
+
+
 SECTIONS = [
     Section("membership", section_membership),
     Section("inquiries", section_inquiries),
     Section("nki", section_nki),
     Section("maturity", section_maturity),
     Section("dialog", section_dialog),
+    Section("activities", section_activities),
     Section("contacts", section_contacts),
 ]
 
