@@ -311,10 +311,12 @@ def fact_sheet(kommun: Kommun | None) -> dict:
         own = Column(kommun.name, _latest(KommunFact.objects.filter(kommun=kommun)))
         years = {key: value.year for key, value in own.values.items()}
     else:
-        latest_years = dict(KommunFact.objects.filter(kommun__isnull=False)
+        latest_years = dict(
+            KommunFact.objects.filter(kommun__isnull=False)
             .order_by("key", "year")
             .values_list("key", "year")
-            .distinct())
+            .distinct()
+        )
         own, years = None, latest_years
     region = _region_column(years, str(_("The SBA region")))
     country = _country_column(str(_("Sweden")))
