@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .cache import Topic
@@ -611,7 +612,7 @@ class Premises(models.Model):
     loading_docks = models.PositiveSmallIntegerField(_("loading docks"), null=True, blank=True)
     power_mw = models.DecimalField(_("power available (MW)"), max_digits=7, decimal_places=1, null=True, blank=True)
     year_available = models.PositiveSmallIntegerField(_("year available"), null=True, blank=True)
-    owner = models.CharField(_("owner"), max_length=10, choices=Owner.choices, blank=True)
+    owner = models.CharField(pgettext_lazy("premises", "owner"), max_length=10, choices=Owner.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     last_confirmed = models.DateField(
         _("last confirmed"),
