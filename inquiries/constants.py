@@ -6,6 +6,8 @@ reason shown to staff and kommuner states the numbers, so the tolerance is never
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 # A site this much smaller than the area asked for is a near miss (0.20 = up to 20 % smaller).
 AREA_TOLERANCE = Decimal("0.20")
 # Grid power this much below what is asked for is a near miss.
@@ -16,6 +18,25 @@ DISTANCE_TOLERANCE = Decimal("0.50")
 DISTANCE_TOLERANCE_MIN_KM = Decimal("2")
 # A site available this many days after the needed-by date is a near miss.
 AVAILABILITY_TOLERANCE_DAYS = 180
+
+# Premises this much smaller than the floor area asked for are a near miss.
+PREMISES_AREA_TOLERANCE = Decimal("0.20")
+# The kinds of premises (members.models.Premises.Kind), and for each kind asked for the kinds that
+# may serve it (a near miss): a warehouse and a production hall are often converted into each other.
+PREMISES_KINDS = {
+    "lager": _("warehouse"),
+    "kontor": _("office"),
+    "produktion": _("production"),
+    "laboratorium": _("laboratory"),
+    "handel": _("retail"),
+    "ovrigt": _("other premises"),
+}
+PREMISES_NEAR_KINDS = {
+    "lager": ("produktion",),
+    "produktion": ("lager",),
+    "laboratorium": ("kontor", "produktion"),
+    "kontor": ("laboratorium",),
+}
 
 # Inbox: a dispatch whose deadline is this close is flagged as urgent.
 DEADLINE_SOON_DAYS = 3

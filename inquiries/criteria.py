@@ -94,6 +94,19 @@ def available_by(criterion: Criterion, need: datetime.date, site: Mapping, all_s
     return (MET if late <= 0 else (NEAR if late <= criterion.tolerance else NOT_MET)), params
 
 
+def same_kind(criterion: Criterion, need: str, site: Mapping, all_sites: tuple) -> tuple[str, dict]:
+    """The place must be of the kind asked for; near when it is of a kind close to it
+    (criterion.tolerance maps a kind to the kinds that are near it)."""
+    have = site.get(criterion.site_field) or ""
+    params = {"need": need, "site": site["name"]}
+    if not have:
+        return UNKNOWN, params
+    params["have"] = have
+    if have == need:
+        return MET, params
+    return (NEAR if have in criterion.tolerance.get(need, ()) else NOT_MET), params
+
+
 def one_of(criterion: Criterion, need, site: Mapping, all_sites: tuple) -> tuple[str, dict]:
     """A required yes/no: the site's choice decides (criterion.tolerance maps choice → status)."""
     value = site.get(criterion.site_field) or ""
@@ -121,6 +134,7 @@ class Criterion:
     reasons: dict[str, Reason]  # status → reason text; "other": any status not listed
     report_largest: bool = False  # at_least: name the kommun's largest value when not met
     words: dict[str, Promise] = field(default_factory=dict)  # extra params for the reason texts
+    choices: dict[str, Promise] = field(default_factory=dict)  # same_kind: a stored value → its name
 
     @property
     def need_name(self) -> str:
@@ -146,7 +160,9 @@ class Criterion:
     def reason(self, status: str, params: dict) -> str:
         shown = {**params, **{name: str(word) for name, word in self.words.items()}}
         for name in ("need", "have", "max", "largest"):
-            if name in shown and self.compare is not available_by:
+            if name in shown and self.choices:
+                shown[name] = str(self.choices.get(shown[name], shown[name]))
+            elif name in shown and self.compare is not available_by:
                 shown[name] = shown_number(shown[name])
         text = self.reasons.get(status) or self.reasons["other"]
         if callable(text) and not isinstance(text, Promise):
@@ -247,6 +263,36 @@ CRITERIA: list[Criterion] = [
     _distance("km_port", _("Port within"), _("Port")),
     _distance("km_airport", _("Airport within"), _("Airport")),
     Criterion(
+        key="premises_area",
+        inquiry_field="req_premises_m2",
+        site_field="floor_area_m2",
+        compare=at_least,
+        tolerance=constants.PREMISES_AREA_TOLERANCE,
+        label=_("Premises floor area"),
+        unit="m²",
+        reasons={
+            MET: _("Needs premises of %(need)s m² — %(site)s has %(have)s m²"),
+            UNKNOWN: _("Needs premises of %(need)s m² — no premises floor area given for %(site)s"),
+            "other": _("Needs premises of %(need)s m² — %(site)s has %(have)s m²"),
+        },
+    ),
+    Criterion(
+        key="premises_kind",
+        inquiry_field="req_premises_kind",
+        site_field="kind",
+        compare=same_kind,
+        tolerance=constants.PREMISES_NEAR_KINDS,
+        label=_("Type of premises"),
+        unit="type",
+        reasons={
+            MET: _("Premises for %(need)s required — %(site)s is %(have)s"),
+            NEAR: _("Premises for %(need)s required — %(site)s is %(have)s, which may serve"),
+            NOT_MET: _("Premises for %(need)s required — %(site)s is %(have)s"),
+            "other": _("Premises for %(need)s required — %(site)s has no premises type given"),
+        },
+        choices=constants.PREMISES_KINDS,
+    ),
+    Criterion(
         key="available",
         inquiry_field="needed_by",
         site_field="available_from",
@@ -281,5 +327,5 @@ def requirement_rows(inquiry) -> list[tuple[Criterion, object]]:
     for criterion in CRITERIA:
         value = getattr(inquiry, criterion.inquiry_field)
         if criterion.asked(value) or criterion.unit == "":
-            rows.append((criterion, value))
+            rows.append((criterion, criterion.choices.get(value, value) if criterion.choices else value))
     return rows

@@ -61,7 +61,7 @@ class InquiryForm(StaleEditMixin, forms.ModelForm):
             )
 
     def number_requirements(self) -> list[str]:
-        return [c.inquiry_field for c in criteria.CRITERIA if c.unit not in ("", "date")]
+        return [c.inquiry_field for c in criteria.CRITERIA if c.unit not in ("", "date", "type")]
 
     def requirement_fields(self) -> list[tuple[str, object]]:
         """(layout width, bound field) for the form's requirement section, in the criteria's order."""

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
-from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Sector, Site
+from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, Premises, Sector, Site
 from members.personal import Audience, Basis, Copy, Kind, NotPersonal, Purpose, Retention, marks
 
 from .validators import validate_investment_msek, validate_jobs, validate_not_in_future
@@ -109,6 +109,10 @@ class Inquiry(models.Model):
     )
     req_km_airport = models.DecimalField(
         _("max. distance to airport (km)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    req_premises_m2 = models.PositiveIntegerField(_("premises floor area (m²)"), null=True, blank=True)
+    req_premises_kind = models.CharField(
+        _("type of premises"), max_length=14, choices=Premises.Kind.choices, blank=True
     )
     planned_jobs = models.PositiveIntegerField(_("planned jobs"), null=True, blank=True, validators=[validate_jobs])
     needed_by = models.DateField(_("needed by"), null=True, blank=True)

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from members import access
-from members.models import Contact, Kommun, KommunProfile, Site
+from members.models import Contact, Kommun, KommunProfile, Premises, Site
 
 from . import constants, criteria, matching
 from .models import Answer, Attachment, Dispatch, Inquiry
@@ -136,9 +136,11 @@ def requirements_of(inquiry: Inquiry) -> matching.Requirements:
 
 
 def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
-    """Every member kommun's profile and sites as plain data, in three queries whatever the data:
-    kommuner (+ profile, län), their sites, their wanted and strong sectors. Read as values(), not
-    model instances: nothing here needs one, and the inquiry page pays this on every request."""
+    """Every member kommun's profile, sites and premises as plain data, in four queries whatever the
+    data: kommuner (+ profile, län), their sites, their premises, their wanted and strong sectors.
+    Sites are read as values(), not model instances: the inquiry page pays this on every request.
+    Sites and premises are the places an inquiry is rated against; what a place lacks (a site's
+    floor area, premises' zoning) is unknown for it."""
     kommuner = Kommun.objects.members(on).order_by("name")
     if kommun_ids is not None:
         kommuner = kommuner.filter(pk__in=kommun_ids)
@@ -151,6 +153,11 @@ def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | 
     ):
         sites[site["kommun_id"]].append(
             matching.SiteData(site["name"], id=site["pk"], **{name: site[name] for name in site_fields})
+        )
+    # Premises as instances: their "available from" is a property (from the year available).
+    for place in Premises.objects.filter(kommun_id__in=ids).order_by("name", "pk"):
+        sites[place.kommun_id].append(
+            matching.SiteData(place.name, id=place.pk, **{name: getattr(place, name, None) for name in site_fields})
         )
     # The sector links are read straight from the link tables (both in one query), so the count
     # does not depend on whether any profile exists yet.

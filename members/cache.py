@@ -57,6 +57,8 @@ class Topic(StrEnum):
     MATURITY = "maturity"
     DIALOG = "dialog"
     KPI = "kpi"
+    FACTS = "facts"  # kommun facts (SCB, Kolada)
+    ACTIVITIES = "activities"  # SBA's own fairs, campaigns, delegations, seminars
 
 
 def _topics(topics: Iterable) -> tuple[Topic, ...]:

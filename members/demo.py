@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 
 from . import cache
 from .cache import Topic
-from .models import AgreementPeriod, Contact, Kommun, Membership, Population, User, role_flags
+from .models import AgreementPeriod, Contact, Kommun, KommunFact, Membership, Population, Premises, User, role_flags
 
 DEMO_PASSWORD = "sba-demo-2026"  # noqa: S105 - printed by make run, demo only
 # The two demo kommuner are SBA members; the third user is of a kommun outside SBA.
@@ -134,4 +135,53 @@ def load() -> list[tuple[str, str, str]]:
                 )
                 for kommun in kommuner.values()
             )
+    _load_facts()
+    _load_premises(kommuner)
     return logins
+
+
+DEMO_FACTS_FILE = "demo_facts_scb.csv"  # made-up values in SCB's shape (members/data/SOURCES.md)
+DEMO_FACTS_SOURCE = "Påhittade demovärden i SCB:s format"
+
+
+def _load_facts() -> None:
+    """Facts for every member from the shipped SCB-shaped demo file, through the real import, once."""
+    if KommunFact.objects.exists():
+        return
+    from . import services
+    from .fact_import import parse
+
+    path = services.DATA_DIR / DEMO_FACTS_FILE
+    parsed = parse(path.read_bytes(), path.name, source=DEMO_FACTS_SOURCE)
+    report = services.facts_import(parsed=parsed, file_name=path.name)
+    if not report.ok:  # the shipped file is checked by a test; say so loudly if it breaks
+        raise RuntimeError(f"demo facts did not import: {report.problems[:3]}")
+
+
+# (kommun code, name, kind, m², ceiling height m, loading docks, MW, year available, owner)
+DEMO_PREMISES = [
+    ("0482", "Flens logistikhall", Premises.Kind.WAREHOUSE, 12_000, "10.5", 8, "2.0", 2026, Premises.Owner.PRIVATE),
+    ("0482", "Kontorshuset Stationen", Premises.Kind.OFFICE, 1_800, "3.0", 0, "0.3", 2025, Premises.Owner.MUNICIPAL),
+    ("0120", "Gustavsbergs verkstäder", Premises.Kind.PRODUCTION, 6_500, "8.0", 3, "4.0", 2027, Premises.Owner.PRIVATE),
+    ("0180", "Kista labbplan", Premises.Kind.LABORATORY, 2_400, "4.2", 1, "1.5", 2026, Premises.Owner.PRIVATE),
+    ("0581", "Händelö lager 3", Premises.Kind.WAREHOUSE, 25_000, "12.0", 20, "5.0", 2026, Premises.Owner.MUNICIPAL),
+]
+
+
+def _load_premises(kommuner: dict[str, Kommun]) -> None:
+    if Premises.objects.exists():
+        return
+    for code, name, kind, area, height, docks, power, year, owner in DEMO_PREMISES:
+        if code in kommuner:
+            Premises.objects.create(
+                kommun=kommuner[code],
+                name=name,
+                kind=kind,
+                floor_area_m2=area,
+                ceiling_height_m=Decimal(height),
+                loading_docks=docks,
+                power_mw=Decimal(power),
+                year_available=year,
+                owner=owner,
+                notes=DEMO_NOTE,
+            )

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .cache import Topic
@@ -656,3 +657,141 @@ class Site(models.Model):
     def is_stale(self) -> bool:
         limit = timezone.localdate() - datetime.timedelta(days=settings.SITE_STALE_AFTER_DAYS)
         return self.last_confirmed < limit
+
+
+class Premises(models.Model):
+    """Premises (lokaler: a warehouse, an office, a production hall) a kommun can offer, beside its
+    sites. Matched against inquiries that need premises (inquiries.criteria) like a site."""
+
+    cache_topics = (Topic.PROFILES,)
+
+    class Kind(models.TextChoices):
+        WAREHOUSE = "lager", _("Warehouse")
+        OFFICE = "kontor", _("Office")
+        PRODUCTION = "produktion", _("Production")
+        LABORATORY = "laboratorium", _("Laboratory")
+        RETAIL = "handel", _("Retail")
+        OTHER = "ovrigt", _("Other")
+
+    class Owner(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal")
+        PRIVATE = "private", _("Private")
+
+    kommun = models.ForeignKey(Kommun, on_delete=models.CASCADE, related_name="premises", verbose_name=_("kommun"))
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("type of premises"), max_length=14, choices=Kind.choices)
+    floor_area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
+    ceiling_height_m = models.DecimalField(
+        _("ceiling height (m)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    loading_docks = models.PositiveSmallIntegerField(_("loading docks"), null=True, blank=True)
+    power_mw = models.DecimalField(_("power available (MW)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    year_available = models.PositiveSmallIntegerField(_("year available"), null=True, blank=True)
+    owner = models.CharField(pgettext_lazy("premises", "owner"), max_length=10, choices=Owner.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=FREE_TEXT_MAX_LENGTH)
+    last_confirmed = models.DateField(
+        _("last confirmed"),
+        default=timezone.localdate,
+        help_text=_("The day someone checked that the facts about these premises are still true."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "name"]
+        verbose_name = _("premises")
+        verbose_name_plural = _("premises")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(power_mw__isnull=True) | Q(power_mw__gte=0), name="premises_power_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(ceiling_height_m__isnull=True) | Q(ceiling_height_m__gte=0),
+                name="premises_height_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def available_from(self) -> datetime.date | None:
+        """The first day of the year available: what 'needed by' is compared with."""
+        return datetime.date(self.year_available, 1, 1) if self.year_available else None
+
+    @property
+    def is_stale(self) -> bool:
+        limit = timezone.localdate() - datetime.timedelta(days=settings.SITE_STALE_AFTER_DAYS)
+        return self.last_confirmed < limit
+
+
+# --- Facts about the kommuner --------------------------------------------------------------------
+# Dated figures from SCB and Kolada (population by age band, companies, employment, education,
+# commuting, distances): one row per kommun (or the country), fact, year. What each fact is lives
+# in members.facts (FACTS).
+
+
+class KommunFact(models.Model):
+    """One figure for a kommun (or, with no kommun, for Sweden as a whole) in one year, with its source."""
+
+    cache_topics = (Topic.FACTS,)
+
+    kommun = models.ForeignKey(
+        Kommun,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="facts",
+        verbose_name=_("kommun"),
+        help_text=_("Empty: the figure for Sweden as a whole."),
+    )
+    key = models.CharField(_("fact"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kommun__name", "key", "-year"]
+        verbose_name = _("kommun fact")
+        verbose_name_plural = _("kommun facts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kommun", "key", "year"], condition=Q(kommun__isnull=False), name="fact_once_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["key", "year"], condition=Q(kommun__isnull=True), name="country_fact_once_per_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["key", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.kommun or 'Sverige'} {self.key} {self.year}: {self.value}"
+
+
+class FactSheetLink(models.Model):
+    """A share link to the public part of a fact sheet (a kommun's, or with no kommun the region's):
+    anyone with the link may read it until staff or the kommun revoke it."""
+
+    cache_topics = ()
+
+    kommun = models.ForeignKey(
+        Kommun, on_delete=models.CASCADE, null=True, blank=True, related_name="fact_links", verbose_name=_("kommun")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("fact sheet share link")
+        verbose_name_plural = _("fact sheet share links")
+
+    def __str__(self) -> str:
+        return f"{self.kommun or 'region'} {self.created_at:%Y-%m-%d}"

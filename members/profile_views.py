@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access
-from .models import KommunProfile, Site
-from .profile_forms import KommunProfileForm, SiteForm
+from .models import KommunProfile, Premises, Site
+from .profile_forms import KommunProfileForm, PremisesForm, SiteForm
 from .views import _editable_kommun
 
 
@@ -67,4 +67,50 @@ def site_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     site.last_confirmed = timezone.localdate()
     site.save(update_fields=["last_confirmed"])
     messages.success(request, _("Site %(name)s confirmed as of today.") % {"name": site.name})
+    return redirect(kommun)
+
+
+# --- Premises (lokaler) ---------------------------------------------------------------------------
+
+
+def _premises_or_404(request: HttpRequest, kommun, pk: int) -> Premises:
+    return access.get_visible_or_404(request.user, Premises.objects.filter(kommun=kommun), pk=pk)
+
+
+@access.portal_user_required
+def premises_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    kommun = _editable_kommun(request, code)
+    premises = _premises_or_404(request, kommun, pk) if pk else None
+    form = PremisesForm(request.POST or None, instance=premises, kommun=kommun)
+    if request.method == "POST" and form.is_valid():
+        premises = form.save()
+        messages.success(request, _("Premises %(name)s saved.") % {"name": premises.name})
+        return redirect(kommun)
+    return render(request, "members/premises_form.html", {"form": form, "kommun": kommun, "premises": premises})
+
+
+@access.portal_user_required
+def premises_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    kommun = _editable_kommun(request, code)
+    premises = _premises_or_404(request, kommun, pk)
+    if request.method == "POST":
+        premises.delete()
+        messages.success(request, _("Premises %(name)s removed.") % {"name": premises.name})
+        return redirect(kommun)
+    return render(
+        request,
+        "members/confirm_delete.html",
+        {"kommun": kommun, "object": premises, "cancel_url": kommun.get_absolute_url()},
+    )
+
+
+@require_POST
+@access.portal_user_required
+def premises_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """'Still true today' for premises, as for a site."""
+    kommun = _editable_kommun(request, code)
+    premises = _premises_or_404(request, kommun, pk)
+    premises.last_confirmed = timezone.localdate()
+    premises.save(update_fields=["last_confirmed"])
+    messages.success(request, _("Premises %(name)s confirmed as of today.") % {"name": premises.name})
     return redirect(kommun)

@@ -31,6 +31,10 @@ def kommun_sites(kommun: Kommun) -> list[Site]:
     return list(kommun.sites.order_by("name"))
 
 
+def kommun_premises(kommun: Kommun) -> list:
+    return list(kommun.premises.order_by("name"))
+
+
 def kommun_sections(kommun: Kommun) -> dict:
     """The kommun page's contacts (by role), memberships and populations (three queries)."""
     prefetch_related_objects(

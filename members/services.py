@@ -215,3 +215,64 @@ def population_import(*, rows: list[dict], source: str = "") -> dict[str, int]:
         else:
             counts["unchanged"] += 1
     return counts
+
+
+def facts_import(*, parsed, file_name: str, dry_run: bool = False):
+    """Store the facts of a parsed file (members.fact_import), all or nothing.
+
+    A file with problems stores nothing and says what they are; with `dry_run` nothing is stored
+    and the report says what would be new, changed or unchanged. A stored value keeps its history
+    (bulk writes with history, the FACTS cache topic retired).
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from . import cache
+    from .cache import Topic
+    from .fact_import import FactImportReport
+    from .models import KommunFact
+
+    report = FactImportReport(file_name=file_name, layout=parsed.layout, skipped=parsed.skipped)
+    if parsed.problems:
+        report.problems = parsed.problems
+        return report
+    kommuner = {k.code: k for k in Kommun.objects.filter(code__in={r["code"] for r in parsed.rows if r["code"]})}
+    existing = {
+        (f.kommun.code if f.kommun_id else "", f.key, f.year): f
+        for f in KommunFact.objects.filter(key__in={r["key"] for r in parsed.rows}).select_related("kommun")
+    }
+    new, changed = [], []
+    for row in parsed.rows:
+        found = existing.get((row["code"], row["key"], row["year"]))
+        if found is None:
+            status = "created"
+            new.append(
+                KommunFact(
+                    kommun=kommuners_get(kommuner, row["code"]),
+                    key=row["key"],
+                    year=row["year"],
+                    value=row["value"],
+                    source=row["source"][:200],
+                )
+            )
+        elif found.value != row["value"] or found.source != row["source"]:
+            status = "updated"
+            found.value, found.source = row["value"], row["source"][:200]
+            changed.append(found)
+        else:
+            status = "unchanged"
+        setattr(report, status, getattr(report, status) + 1)
+        if len(report.preview) < 20:
+            report.preview.append({**row, "status": status, "kommun": kommuners_get(kommuner, row["code"])})
+    if not dry_run:
+        with transaction.atomic(), cache.retiring(Topic.FACTS):
+            if new:
+                bulk_create_with_history(new, KommunFact, batch_size=500)
+            if changed:
+                bulk_update_with_history(changed, KommunFact, ["value", "source"], batch_size=500)
+        report.stored = True
+    return report
+
+
+def kommuners_get(kommuner: dict, code: str):
+    """The kommun of a fact row; None for the country."""
+    return kommuner[code] if code else None

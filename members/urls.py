@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import profile_views, two_factor, views
+from . import fact_views, profile_views, two_factor, views
 
 app_name = "members"
 
@@ -35,4 +35,20 @@ urlpatterns = [
     path("kommuner/<str:code>/mark/<int:pk>/", profile_views.site_edit, name="site_edit"),
     path("kommuner/<str:code>/mark/<int:pk>/ta-bort/", profile_views.site_delete, name="site_delete"),
     path("kommuner/<str:code>/mark/<int:pk>/bekrafta/", profile_views.site_confirm, name="site_confirm"),
+    # Premises (lokaler)
+    path("kommuner/<str:code>/lokaler/ny/", profile_views.premises_edit, name="premises_create"),
+    path("kommuner/<str:code>/lokaler/<int:pk>/", profile_views.premises_edit, name="premises_edit"),
+    path("kommuner/<str:code>/lokaler/<int:pk>/ta-bort/", profile_views.premises_delete, name="premises_delete"),
+    path("kommuner/<str:code>/lokaler/<int:pk>/bekrafta/", profile_views.premises_confirm, name="premises_confirm"),
+    # Facts and fact sheets
+    path("kommuner/<str:code>/fakta/", fact_views.fact_sheet, name="fact_sheet"),
+    path("kommuner/<str:code>/fakta/pdf/", fact_views.fact_sheet_pdf, name="fact_sheet_pdf"),
+    path("kommuner/<str:code>/fakta/ny/", fact_views.fact_edit, name="fact_create"),
+    path("kommuner/<str:code>/fakta/<int:pk>/", fact_views.fact_edit, name="fact_edit"),
+    path("fakta/region/", fact_views.region_sheet, name="region_sheet"),
+    path("fakta/region/pdf/", fact_views.region_sheet_pdf, name="region_sheet_pdf"),
+    path("fakta/import/", fact_views.fact_import, name="fact_import"),
+    path("fakta/dela/", fact_views.share_create, name="fact_share_create"),
+    path("fakta/dela/<int:pk>/aterkalla/", fact_views.share_revoke, name="fact_share_revoke"),
+    path("fakta/delad/<str:token>/", fact_views.shared_sheet, name="fact_shared"),
 ]

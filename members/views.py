@@ -132,6 +132,7 @@ def kommun_detail(request: HttpRequest, code: str, is_my_kommun: bool = False) -
             ),
             "profile": selectors.kommun_profile(kommun),
             "profile_sites": selectors.kommun_sites(kommun),
+            "profile_premises": selectors.kommun_premises(kommun),
         },
     )
 

@@ -88,6 +88,8 @@ class MaturityAnswerAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
 @admin.register(GoodExample)
 class GoodExampleAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kommun", "status", "updated_at"]

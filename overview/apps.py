@@ -28,3 +28,15 @@ class OverviewConfig(AppConfig):
                 order=50,
             )
         )
+        from .activities import panel as activities_panel
+
+        # "Vad som är på gång": the next activities the kommun takes part in.
+        panels.register(
+            panels.Panel(
+                "overview_activities",
+                "overview/activities/panel.html",
+                activities_panel.upcoming_panel,
+                topics=(Topic.ACTIVITIES,),
+                order=60,
+            )
+        )

@@ -18,10 +18,22 @@ from members.cache import Topic
 from members.models import AgreementPeriod, Contact, Kommun, User
 
 from .maturity import services
-from .models import Answer, DialogEntry, DialogKind, FollowUp, KpiTarget, MaturityAssessment, MaturityCriterion, Track
+from .models import (
+    Activity,
+    ActivityKind,
+    Answer,
+    DialogEntry,
+    DialogKind,
+    FollowUp,
+    KpiTarget,
+    MaturityAssessment,
+    MaturityCriterion,
+    Track,
+)
 
 KPI_TARGETS_2025_2028 = [
     # key, Swedish label, English label, target, unit, higher is better
+    ("activities", "SBA-aktiviteter (mässor, kampanjer, delegationer, seminarier)", "SBA activities", 40, "st", True),
     ("members", "Antal medlemskommuner", "Member kommuner", 56, "st", True),
     (
         "share_aktiv_nki",
@@ -337,3 +349,42 @@ def load() -> None:
     _load_dialog(rng, staff)
     _load_kpis()
     _load_good_examples(staff[0])
+    _load_activities(rng, staff[0])
+
+
+# A year of SBA's own activities: the past ten months and what is coming up. Made up for the demo.
+DEMO_ACTIVITIES = [
+    (ActivityKind.FAIR, "MIPIM Cannes", "Cannes", -270, 12, 3),
+    (ActivityKind.DELEGATION, "Delegation från Baden-Württemberg", "Stockholm", -220, 6, 1),
+    (ActivityKind.SEMINAR, "Seminarium: Mark och lokaler för logistik", "Stockholm", -180, 4, 0),
+    (ActivityKind.CAMPAIGN, "Kampanj: Life science i Stockholmsregionen", "", -150, 9, 2),
+    (ActivityKind.FAIR, "Expo Real München", "München", -60, 15, 2),
+    (ActivityKind.DELEGATION, "Delegation från Sydkorea: batterier", "Stockholm", -30, 5, 1),
+    (ActivityKind.SEMINAR, "Seminarium: Datacenter och effekt", "Uppsala", 20, 0, 0),
+    (ActivityKind.FAIR, "MIPIM Cannes", "Cannes", 95, 0, 0),
+]
+
+
+def _load_activities(rng: random.Random, staff: User) -> None:
+    from inquiries.models import Inquiry
+
+    if Activity.objects.exists():
+        return
+    members = list(Kommun.objects.members().order_by("code"))
+    inquiries = list(Inquiry.objects.order_by("pk")[:10])
+    today = timezone.localdate()
+    for kind, title, place, days, leads, inquiry_count in DEMO_ACTIVITIES:
+        activity = Activity.objects.create(
+            kind=kind,
+            title=title,
+            place=place,
+            starts_on=today + datetime.timedelta(days=days),
+            ends_on=today + datetime.timedelta(days=days + 3) if kind == ActivityKind.FAIR else None,
+            leads=leads,
+            description="Påhittad demoaktivitet.",
+            created_by=staff,
+        )
+        taking_part = rng.sample(members, k=min(len(members), rng.randint(4, 12)))
+        activity.kommuner.add(*taking_part, *[k for k in members if k.code in ("0482", "0120")])
+        if inquiries and inquiry_count:
+            activity.inquiries.add(*rng.sample(inquiries, k=min(inquiry_count, len(inquiries))))

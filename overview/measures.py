@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from inquiries import charts as inquiry_charts
 from inquiries import selectors as inquiry_selectors
-from members import palette
+from members import facts, palette
 from members.cache import Topic
 from nki import constants as nki_constants
 from nki import selectors as nki_selectors
@@ -122,6 +122,88 @@ def nki_legend() -> list[tuple[str, str]]:
     return legend
 
 
+# --- Kommun facts (SCB, Kolada) ---------------------------------------------------------------------
+
+FIFTH_CLASSES = ["map-band-1", "map-band-2", "map-band-3", "map-band-4", "map-band-5"]
+
+
+def _in_fifths(raw: dict[int, tuple[float, str]]) -> dict[int, MapValue]:
+    """Each kommun's value in the band of its fifth among the members shown (lowest: band 1)."""
+    ranked = sorted(raw, key=lambda pk: raw[pk][0])
+    count = len(ranked)
+    return {
+        pk: MapValue(display=raw[pk][1], css_class=FIFTH_CLASSES[min(4, index * 5 // count)], sort=raw[pk][0])
+        for index, pk in enumerate(ranked)
+    }
+
+
+def fifths_legend() -> list[tuple[str, str]]:
+    words = [_("lowest fifth"), _("second fifth"), _("middle fifth"), _("fourth fifth"), _("highest fifth")]
+    return list(zip(FIFTH_CLASSES, words, strict=True))
+
+
+def _shown(value, unit: str, year: int) -> str:
+    decimals = 0 if unit in ("people", "companies", "workplaces") else 1
+    return f"{number_format(value, decimals, force_grouping=True)}{' %' if unit == '%' else ''} ({year})"
+
+
+def _fact_measure(fact: facts.Fact) -> MapMeasure:
+    def values(kommun_ids: list[int]) -> dict[int, MapValue]:
+        found = facts.latest_by_kommun(kommun_ids, (fact.key,))
+        return _in_fifths(
+            {
+                pk: (float(rows[fact.key][0].value), _shown(rows[fact.key][0].value, fact.unit, rows[fact.key][0].year))
+                for pk, rows in found.items()
+                if rows.get(fact.key)
+            }
+        )
+
+    return MapMeasure(
+        key=f"fact_{fact.key}",
+        label=lambda: str(fact.label),
+        values=values,
+        legend=fifths_legend,
+        topics=(Topic.FACTS,),
+    )
+
+
+def _figure_measure(figure: facts.KeyFigure) -> MapMeasure:
+    def values(kommun_ids: list[int]) -> dict[int, MapValue]:
+        found = facts.latest_by_kommun(kommun_ids, figure.reads)
+        raw = {}
+        for pk, rows in found.items():
+            latest = {key: rows[key][0] for key in figure.reads if rows.get(key)}
+            value = figure.compute({key: v.value for key, v in latest.items()})
+            if value is not None:
+                raw[pk] = (float(value), _shown(value, figure.unit, max(v.year for v in latest.values())))
+        return _in_fifths(raw)
+
+    return MapMeasure(
+        key=f"figure_{figure.key}",
+        label=lambda: str(figure.label),
+        values=values,
+        legend=fifths_legend,
+        topics=(Topic.FACTS,),
+    )
+
+
+def population_growth_values(kommun_ids: list[int]) -> dict[int, MapValue]:
+    """Growth of the inhabitants (the age bands together) from the year before to the latest year."""
+    found = facts.latest_by_kommun(kommun_ids, facts.AGE_BANDS)
+    raw = {}
+    for pk, rows in found.items():
+        totals: dict[int, list] = {}
+        for key in facts.AGE_BANDS:
+            for value in rows.get(key, []):
+                totals.setdefault(value.year, []).append(value.value)
+        years = sorted(year for year, values in totals.items() if len(values) == len(facts.AGE_BANDS))
+        if len(years) >= 2 and sum(totals[years[-2]]):
+            before, after = sum(totals[years[-2]]), sum(totals[years[-1]])
+            growth = 100 * (after - before) / before
+            raw[pk] = (float(growth), f"{number_format(growth, 1)} % ({years[-2]}–{years[-1]})")
+    return _in_fifths(raw)
+
+
 MEASURES = [
     _maturity_measure(Track.NKI),
     _maturity_measure(Track.INVESTMENT),
@@ -139,6 +221,15 @@ MEASURES = [
         legend=nki_legend,
         topics=(Topic.NKI, Topic.REGISTER),
     ),
+    MapMeasure(
+        key="population_growth",
+        label=lambda: _("Population growth, latest year"),
+        values=population_growth_values,
+        legend=fifths_legend,
+        topics=(Topic.FACTS,),
+    ),
+    *[_figure_measure(figure) for figure in facts.KEY_FIGURES],
+    *[_fact_measure(fact) for fact in facts.FACTS],
 ]
 
 

@@ -4,8 +4,10 @@
 - dialog/models.py: the dialog log and its follow-up actions;
 - reports/models.py: the agreement period's KPI targets;
 - knowledge/models.py: good examples (goda exempel), published after staff review.
+- activities/models.py: SBA's own fairs, campaigns, delegations and seminars.
 """
 
+from .activities.models import Activity, ActivityKind
 from .dialog.models import NETWORK_KINDS, DialogEntry, DialogKind, FollowUp
 from .knowledge.models import ExchangeGroup, GoodExample
 from .maturity.models import (
@@ -25,6 +27,8 @@ from .reports.models import KpiTarget
 __all__ = [
     "LEVEL_ORDER",
     "NETWORK_KINDS",
+    "Activity",
+    "ActivityKind",
     "Answer",
     "Decision",
     "DialogEntry",

@@ -10,4 +10,5 @@ urlpatterns = [
     path("dialog/", include("overview.dialog.urls")),
     path("rapporter/", include("overview.reports.urls")),
     path("goda-exempel/", include("overview.knowledge.urls")),
+    path("aktiviteter/", include("overview.activities.urls")),
 ]

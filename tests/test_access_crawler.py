@@ -26,11 +26,13 @@ from django.utils import timezone
 
 from inquiries import services as inquiry_services
 from inquiries.models import Answer, Attachment, Dispatch
-from members.models import Contact, Membership, Population, User
+from members.models import Contact, FactSheetLink, KommunFact, Membership, Population, Premises, User
 from nki.models import NkiResult, ServiceArea
 from outbox.models import Message
 from outbox.services import unsubscribe_token
 from overview.models import (
+    Activity,
+    ActivityKind,
     ExchangeGroup,
     GoodExample,
     Level,
@@ -155,6 +157,33 @@ RULES: dict[str, Rule] = {
     "members:two_factor_setup": Rule(ok=SIGNED_IN),
     "members:two_factor_disable": Rule(ok=SIGNED_IN, method="POST", ok_status=(302,)),
     "members:profile_edit": Rule(ok=A_ENTITLED, kwargs=code_a),
+    "members:premises_create": Rule(ok=A_ENTITLED, kwargs=code_a),
+    "members:premises_edit": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.premises.pk}),
+    "members:premises_delete": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.premises.pk}),
+    "members:premises_confirm": Rule(
+        ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.premises.pk}, method="POST", ok_status=(302,)
+    ),
+    "members:fact_sheet": Rule(ok=A_ENTITLED, kwargs=code_a),
+    "members:fact_sheet_pdf": Rule(ok=A_ENTITLED, kwargs=code_a),
+    "members:fact_create": Rule(ok=STAFF, kwargs=code_a),
+    "members:fact_edit": Rule(ok=STAFF, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.fact.pk}),
+    "members:region_sheet": Rule(ok=PORTAL),
+    "members:region_sheet_pdf": Rule(ok=PORTAL),
+    "members:fact_import": Rule(ok=STAFF),
+    "members:fact_share_create": Rule(
+        ok=A_ENTITLED, method="POST", data=lambda w: {"kommun": w.kommun_a.code}, ok_status=(302,)
+    ),
+    # Kommun A's user revokes the link first; for staff after it, it is gone (404).
+    "members:fact_share_revoke": Rule(
+        ok=A_ENTITLED,
+        kwargs=lambda w: {"pk": w.fact_link.pk},
+        method="POST",
+        ok_status=(302,),
+        per_persona={"staff": 404, "admin": 404},
+    ),
+    "members:fact_shared": Rule(
+        ok=set(PERSONAS), kwargs=lambda w: {"token": w.open_link.token}, anonymous=200, secret_link=True
+    ),
     "members:site_create": Rule(ok=A_ENTITLED, kwargs=code_a),
     "members:site_edit": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.site.pk}),
     "members:site_delete": Rule(ok=A_ENTITLED, kwargs=lambda w: {"code": w.kommun_a.code, "pk": w.site.pk}),
@@ -221,6 +250,10 @@ RULES: dict[str, Rule] = {
     "overview:dialog:follow_up_add": Rule(
         ok=STAFF, kwargs=lambda w: {"pk": w.entry.pk}, method="POST", ok_status=(200, 302)
     ),
+    "overview:activities:list": Rule(ok=PORTAL),
+    "overview:activities:create": Rule(ok=STAFF),
+    "overview:activities:detail": Rule(ok=A_ENTITLED, kwargs=lambda w: {"pk": w.activity.pk}),
+    "overview:activities:edit": Rule(ok=STAFF, kwargs=lambda w: {"pk": w.activity.pk}),
     "overview:reports:index": Rule(ok=STAFF, per_persona=dict.fromkeys(("user_a", "user_b", "user_outside"), 302)),
     "overview:reports:region": Rule(ok=PORTAL),
     "overview:reports:kommun": Rule(ok=A_ENTITLED, kwargs=code_a),
@@ -383,6 +416,9 @@ def world(kommun_a, kommun_b, staff) -> World:
         evidence_met=False,
         evidence_text="Ingen NKI-kontakt.",
     )
+    activity = Activity.objects.create(kind=ActivityKind.FAIR, title="MIPIM", starts_on=timezone.localdate())
+    activity.kommuner.add(kommun_a)
+    activity.inquiries.add(inquiry)
     invited = User.objects.create_user("invited@flen.example", None, kommun=kommun_a, invited_at=timezone.now())
     failed = Message.objects.create(
         key="test:failed:1",
@@ -432,6 +468,11 @@ def world(kommun_a, kommun_b, staff) -> World:
         failed_message=failed,
         membership=Membership.objects.filter(kommun=kommun_a).first(),
         population=Population.objects.create(kommun=kommun_a, year=2024, population=16543),
+        premises=Premises.objects.create(kommun=kommun_a, name="Flens lager", kind=Premises.Kind.WAREHOUSE),
+        fact=KommunFact.objects.create(kommun=kommun_a, key="pop_20_64", year=2024, value=9000, source="SCB"),
+        fact_link=FactSheetLink.objects.create(kommun=kommun_a, token="revoke-me", created_by=staff),
+        open_link=FactSheetLink.objects.create(kommun=kommun_a, token="open-link", created_by=staff),
+        activity=activity,
         unsubscribe_token=unsubscribe_token(email=MARKERS["contact_email"], kind="kommun_weekly"),
     )
     return w

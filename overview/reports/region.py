@@ -21,6 +21,7 @@ from members.models import Kommun
 from nki import selectors as nki_selectors
 from surveys import selectors as survey_selectors
 
+from ..activities import selectors as activity_selectors
 from ..dialog.models import DialogEntry, DialogKind
 from ..maturity.models import Level, Track
 from ..maturity.selectors import at_least, levels_by_kommun, member_ids
@@ -129,6 +130,11 @@ def kpi_member_value(period: Period):
     return survey_selectors.scale_mean(key="membership_value", year=survey.year) if survey else None
 
 
+def kpi_activities(period: Period):
+    """SBA's activities (fairs, campaigns, delegations, seminars) held in the period so far."""
+    return activity_selectors.counts_in_span(period.starts_on, report_day(period))["total"]
+
+
 KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "members": kpi_members,
     "share_aktiv_nki": _share_at_least_aktiv(Track.NKI),
@@ -142,6 +148,7 @@ KPI_ACTUALS: dict[str, Callable[[Period], Decimal | int | float | None]] = {
     "jobs": kpi_jobs,
     "nki_sba": kpi_nki_sba,
     "member_value": kpi_member_value,
+    "activities": kpi_activities,
 }
 
 

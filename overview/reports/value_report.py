@@ -24,6 +24,7 @@ from members.models import Contact, Kommun, Membership
 from nki import selectors as nki_selectors
 from surveys import selectors as survey_selectors
 
+from ..activities import selectors as activity_selectors
 from ..dialog.models import DialogEntry, DialogKind
 from ..knowledge.models import GoodExample
 from ..maturity.models import LEVEL_ORDER, MaturityAssessment, Track
@@ -340,6 +341,12 @@ class Section:
 
 
 # In the order of the page: two columns on A4, so the charts stand side by side.
+def section_activities(kommun: Kommun, period: Period) -> dict | None:
+    """SBA's activities the kommun took part in during the period, by kind, with their leads."""
+    found = activity_selectors.counts_in_span(period.starts_on, period.ends_on, kommun=kommun)
+    return found if found["total"] else None
+
+
 SECTIONS = [
     Section("inquiries", section_inquiries),
     Section("nki", section_nki),
@@ -347,6 +354,7 @@ SECTIONS = [
     Section("dialog", section_dialog),
     Section("knowledge", section_knowledge),
     Section("survey", section_survey),
+    Section("activities", section_activities),
     Section("contacts", section_contacts),
     Section("membership", section_membership),
 ]

@@ -68,6 +68,13 @@ ENDPOINTS = {
         "file",
         lambda s: 2 * 1024 * 1024,  # its own, smaller limit
     ),
+    "members:fact_import": Endpoint(
+        "staff",
+        lambda w: reverse("members:fact_import"),
+        lambda w: {"source": "SCB", "action": "preview"},
+        "file",
+        lambda s: 5 * 1024 * 1024,  # its own limit
+    ),
     "nki:import": Endpoint(
         "staff",
         lambda w: reverse("nki:import"),
@@ -97,6 +104,11 @@ CASES = {
     ("oversized", "nki:import"): ("stor.csv", None, "Filen är större än"),
     ("zip bomb", "inquiries:dispatch"): ("bomb.xlsx", "bomb", "bomb.xlsx packas upp till mycket mer data"),
     ("zip bomb", "members:population_import"): ("bomb.xlsx", "bomb", "Ladda upp en CSV-fil"),
+    ("wrong extension", "members:fact_import"): ("data.exe", b"region;2024\n", "Ladda upp en CSV-, Excel-"),
+    ("renamed MZ", "members:fact_import"): ("fakta.csv", MZ, "Filen är inte text i UTF-8 eller Windows-1252"),
+    ("renamed ELF", "members:fact_import"): ("fakta.csv", ELF, "Ingen rubrikrad hittades"),
+    ("oversized", "members:fact_import"): ("stor.csv", None, "Filen är större än 5 MB"),
+    ("zip bomb", "members:fact_import"): ("bomb.xlsx", "bomb", "Excelfilen packas upp till mycket mer data"),
     ("zip bomb", "nki:import"): ("bomb.xlsx", "bomb", "Excelfilen packas upp till mycket mer data"),
 }
 
