@@ -41,7 +41,7 @@ format: $(VENV)/.installed-dev
 ## make messages: refresh the Swedish translations (needs GNU gettext), then edit the .po files
 messages: $(VENV)/.installed-dev
 	for app in members outbox inquiries nki overview digests privacy surveys; do (cd $$app && DEBUG=true ../$(PY) ../manage.py makemessages -l sv -l en --no-obsolete); done
-	DEBUG=true $(PY) manage.py makemessages -l sv -l en --no-obsolete --ignore='members/*' --ignore='inquiries/*' --ignore='nki/*' --ignore='overview/*' --ignore='outbox/*' --ignore='digests/*' --ignore='privacy/*' --ignore='surveys/*' --ignore='.venv/*' --ignore='static/vendor/*'
+	DEBUG=true $(PY) manage.py makemessages -l sv -l en --no-obsolete --ignore='members/*' --ignore='inquiries/*' --ignore='nki/*' --ignore='overview/*' --ignore='outbox/*' --ignore='digests/*' --ignore='privacy/*' --ignore='surveys/*' --ignore='.venv/*' --ignore='static/vendor/*' --ignore='tests/*' --ignore='bench/*' --ignore='artifacts/*'
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 ## make bench: the benchmark (PostgreSQL + wrk; docs/PERFORMANCE.md), e.g. BENCH_ARGS="--runs 3"

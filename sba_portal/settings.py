@@ -371,6 +371,9 @@ LOGGING = {
         # Sign-ins, failed sign-ins and refused accesses (who, what, when, from where).
         "sba_portal.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint (the reports' PDFs) and its font library log every step at INFO.
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
