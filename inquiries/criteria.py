@@ -151,6 +151,8 @@ class Criterion:
             return str(_("required"))
         if self.unit == "date":
             return str(_("by %(date)s") % {"date": date_format(need, "SHORT_DATE_FORMAT")})
+        if self.choices:  # a kind (same_kind): its name
+            return str(self.choices.get(need, need))
         sign = "≤" if self.compare is at_most else "≥"
         return f"{sign} {shown_number(plain_number(need))} {self.unit}"
 

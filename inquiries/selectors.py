@@ -135,6 +135,9 @@ def requirements_of(inquiry: Inquiry) -> matching.Requirements:
     )
 
 
+_SITE_COLUMNS = frozenset(field.name for field in Site._meta.concrete_fields)
+
+
 def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | None = None) -> list:
     """Every member kommun's profile, sites and premises as plain data, in four queries whatever the
     data: kommuner (+ profile, län), their sites, their premises, their wanted and strong sectors.
@@ -148,11 +151,12 @@ def member_profiles(*, on: datetime.date | None = None, kommun_ids: list[int] | 
     ids = [row["pk"] for row in rows]
     site_fields = criteria.site_fields()
     sites: dict[int, list[matching.SiteData]] = defaultdict(list)
+    on_sites = [name for name in site_fields if name in _SITE_COLUMNS]
     for site in (
-        Site.objects.filter(kommun_id__in=ids).order_by("name", "pk").values("pk", "kommun_id", "name", *site_fields)
+        Site.objects.filter(kommun_id__in=ids).order_by("name", "pk").values("pk", "kommun_id", "name", *on_sites)
     ):
         sites[site["kommun_id"]].append(
-            matching.SiteData(site["name"], id=site["pk"], **{name: site[name] for name in site_fields})
+            matching.SiteData(site["name"], id=site["pk"], **{name: site.get(name) for name in site_fields})
         )
     # Premises as instances: their "available from" is a property (from the year available).
     for place in Premises.objects.filter(kommun_id__in=ids).order_by("name", "pk"):

@@ -155,3 +155,36 @@ class SiteAdmin(SimpleHistoryAdmin):
     list_select_related = ["kommun"]
     autocomplete_fields = ["kommun"]
     date_hierarchy = "last_confirmed"
+
+
+from .models import FactSheetLink, KommunFact, Premises  # noqa: E402
+
+
+@admin.register(Premises)
+class PremisesAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kommun", "kind", "floor_area_m2", "year_available", "last_confirmed"]
+    list_filter = ["kind", "owner"]
+    search_fields = ["name", "kommun__name"]
+    list_select_related = ["kommun"]
+
+
+@admin.register(KommunFact)
+class KommunFactAdmin(SimpleHistoryAdmin):
+    """Facts come from imports (SCB, Kolada) on the portal's fact pages; kept here to look up and correct."""
+
+    list_display = ["kommun", "key", "year", "value", "source"]
+    list_filter = ["key", "year"]
+    search_fields = ["kommun__name", "source"]
+    list_select_related = ["kommun"]
+
+
+@admin.register(FactSheetLink)
+class FactSheetLinkAdmin(admin.ModelAdmin):
+    """Share links are made and revoked on the fact sheet; here to see who shared what."""
+
+    list_display = ["kommun", "created_by", "created_at", "revoked_at"]
+    list_select_related = ["kommun", "created_by"]
+    readonly_fields = ["token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -105,3 +105,16 @@ class ExchangeGroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     filter_horizontal = ["kommuner"]
+
+
+from .activities.models import Activity  # noqa: E402
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "starts_on", "place", "leads"]
+    list_filter = ["kind"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_on"
+    filter_horizontal = ["kommuner"]
+    raw_id_fields = ["inquiries"]
