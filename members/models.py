@@ -663,6 +663,17 @@ class Premises(models.Model):
     """Premises (lokaler: a warehouse, an office, a production hall) a kommun can offer, beside its
     sites. Matched against inquiries that need premises (inquiries.criteria) like a site."""
 
+    personal_data = marks(
+        purpose=Purpose.INQUIRY,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        notes=Kind.TEXT,
+    ) | {
+        "name": NotPersonal("a building's or area's name"),
+        "owner": NotPersonal("municipal or private: a choice, not a person"),
+    }
+
     cache_topics = (Topic.PROFILES,)
 
     class Kind(models.TextChoices):
@@ -773,6 +784,14 @@ class KommunFact(models.Model):
 class FactSheetLink(models.Model):
     """A share link to the public part of a fact sheet (a kommun's, or with no kommun the region's):
     anyone with the link may read it until staff or the kommun revoke it."""
+
+    personal_data = marks(
+        purpose=Purpose.ACCOUNTABILITY,
+        basis=Basis.LEGITIMATE_INTEREST,
+        audience=Audience.STAFF,
+        retention=Retention.RECORD,
+        created_by=Kind.REFERENCE,
+    )
 
     cache_topics = ()
 

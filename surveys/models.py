@@ -18,12 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members import personal
 from members.models import FREE_TEXT_MAX_LENGTH, Contact
+from members.personal import Basis, Kind, NotPersonal, Purpose, Retention, marks
 
 from .constants import SCALE_MAX, SCALE_MIN, Audience
 
 
 class Survey(models.Model):
+    personal_data = {
+        "title": NotPersonal("a survey's title"),
+        "intro": NotPersonal("the survey's introduction, written by staff"),
+    }
+
     cache_topics = ()
 
     title = models.CharField(_("title"), max_length=200)
@@ -68,6 +75,8 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
+    personal_data = {"text": NotPersonal("a question's text"), "choices": NotPersonal("a question's answer options")}
+
     cache_topics = ()
 
     class Kind(models.TextChoices):
@@ -115,6 +124,15 @@ class Invitation(models.Model):
     """One person invited to one survey. Deleted when the survey closes; no history (its changes
     would date each answer)."""
 
+    personal_data = marks(
+        purpose=Purpose.MEMBER_CONTACT,
+        basis=Basis.PUBLIC_TASK,
+        audience=personal.Audience.ADMIN,
+        retention=Retention.RECORD,
+        contact=Kind.REFERENCE,
+        draft=Kind.TEXT,
+    )
+
     cache_topics = ()
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
@@ -151,6 +169,14 @@ class Response(models.Model):
 
 
 class ResponseAnswer(models.Model):
+    personal_data = marks(
+        purpose=Purpose.MEMBER_CONTACT,
+        basis=Basis.PUBLIC_TASK,
+        audience=personal.Audience.STAFF,
+        retention=Retention.RECORD,
+        text=Kind.TEXT,
+    ) | {"chosen": NotPersonal("the options chosen, not linked to anyone")}
+
     cache_topics = ()
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

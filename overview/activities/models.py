@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from inquiries.models import Inquiry
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Kommun
+from members.personal import Audience, Basis, Kind, NotPersonal, Purpose, Retention, marks
 
 
 class ActivityKind(models.TextChoices):
@@ -24,6 +25,15 @@ class ActivityKind(models.TextChoices):
 
 class Activity(models.Model):
     """One activity of Invest Stockholm for the region. Kommun users see those their kommun takes part in."""
+
+    personal_data = marks(
+        purpose=Purpose.DIALOG,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.KOMMUN,
+        retention=Retention.RECORD,
+        description=Kind.TEXT,
+        created_by=Kind.REFERENCE,
+    ) | {"title": NotPersonal("an activity's title (a fair, a campaign)")}
 
     cache_topics = (Topic.ACTIVITIES,)
 

@@ -11,12 +11,26 @@ from simple_history.models import HistoricalRecords
 
 from members.cache import Topic
 from members.models import FREE_TEXT_MAX_LENGTH, Contact, Kommun, User
+from members.personal import Audience, Basis, Kind, NotPersonal, Purpose, Retention, marks
 from nki.models import ServiceArea
 
 from ..maturity.models import MaturityCriterion
 
 
 class GoodExample(models.Model):
+    personal_data = marks(
+        purpose=Purpose.DIALOG,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.PORTAL,
+        retention=Retention.RECORD,
+        what=Kind.TEXT,
+        result=Kind.TEXT,
+        contact=Kind.REFERENCE,
+        review_note=Kind.TEXT,
+        created_by=Kind.REFERENCE,
+        reviewed_by=Kind.REFERENCE,
+    ) | {"title": NotPersonal("a case's title")}
+
     cache_topics = (Topic.DIALOG,)
 
     class Status(models.TextChoices):
@@ -66,6 +80,14 @@ class ExchangeGroup(models.Model):
     """A group of kommuner that learn from each other (a local NKI group, a large/small exchange).
     Its meetings are dialog entries (DialogEntry.group) with its kommuner, so each meeting is in
     the dialog log of every participating kommun."""
+
+    personal_data = marks(
+        purpose=Purpose.DIALOG,
+        basis=Basis.PUBLIC_TASK,
+        audience=Audience.PORTAL,
+        retention=Retention.RECORD,
+        description=Kind.TEXT,
+    ) | {"name": NotPersonal("a group's name")}
 
     cache_topics = (Topic.DIALOG,)
 

@@ -257,8 +257,8 @@ ALL_AREAS = ["totalt", "bygglov", "miljo-och-halsoskydd", "livsmedelskontroll", 
         ("area", reverse("nki:area", args=["bygglov"]), {}, 17),
         ("area all", reverse("nki:area", args=["bygglov"]), {"scope": "all"}, 17),
         # the members kommun page with its own queries, plus the panel's latest year, results, SBA
-        # average over that year's members and the periods
-        ("panel", reverse("members:kommun_detail", args=["0482"]), {}, 18),
+        # average over that year's members and the periods; premises beside sites; coming activities
+        ("panel", reverse("members:kommun_detail", args=["0482"]), {}, 20),
     ],
 )
 def test_query_count_does_not_grow_with_kommuner_and_years(user_a, name, url, params, budget):
