@@ -1,5 +1,5 @@
-"""Fact sheets as PDF, rendered on the server by WeasyPrint (the same fetcher as the member report's:
-the lead unifies the two on merge; it is here because the ground floor may not import overview).
+"""Pages as PDF, rendered on the server by WeasyPrint: the one place for the member value report,
+the region report (overview/reports) and the fact sheets. On the ground floor so every app uses it.
 
 WeasyPrint fetches every URL a document names (stylesheets, images, fonts). The fetcher here
 serves only the project's own static files from disk and refuses everything else (http, https,

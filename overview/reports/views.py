@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from members import access
+from members import access, pdf
 from members.models import Kommun
 
-from . import pdf, region, value_report
+from . import region, value_report
 from .periods import parse_period, report_day, report_periods
 
 

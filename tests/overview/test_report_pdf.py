@@ -18,10 +18,11 @@ from django.urls import reverse
 
 from inquiries import demo as inquiries_demo
 from members import demo as members_demo
+from members import pdf
 from nki import demo as nki_demo
 from overview import demo as overview_demo
 from overview.models import DialogKind
-from overview.reports import charts, palette, pdf
+from overview.reports import charts, palette
 from overview.reports.value_report import entry_label
 from tests.conftest import client_for
 from tests.factories import DialogEntryFactory
