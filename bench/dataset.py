@@ -357,6 +357,7 @@ def nki_rows(kommuner, years: list[int], seed: int) -> list[list]:
 def _nki(size, rng, kommuner) -> dict[str, int]:
     try:
         from nki.models import NkiResult, ServiceArea
+        from nki.services import coverage_refresh
     except ImportError:  # before the NKI app has landed
         return {"nki_results": 0}
     areas = {}
@@ -388,4 +389,5 @@ def _nki(size, rng, kommuner) -> dict[str, int]:
             )
         )
     NkiResult.objects.bulk_create(results, batch_size=5000)
+    coverage_refresh(years=years)  # bulk_create sends no signals
     return {"nki_results": len(results)}

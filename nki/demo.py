@@ -12,7 +12,7 @@ from members import cache
 from members.cache import Topic
 from members.models import Kommun, Population
 
-from . import constants
+from . import constants, services
 from .models import NkiImport, NkiResult, ServiceArea, Source
 
 YEARS = range(2016, 2026)
@@ -105,6 +105,7 @@ def load() -> int:
                 )
     with cache.retiring(Topic.NKI):  # bulk_create sends no signals
         NkiResult.objects.bulk_create(results, batch_size=2000)
+        services.coverage_refresh(years={result.year for result in results})
     record.rows = record.created = len(results)
     record.save(update_fields=["rows", "created"])
     return len(results)

@@ -278,3 +278,27 @@ class NkiResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kommun} {self.year} {self.area}: {self.nki}"
+
+
+class NkiYearCoverage(models.Model):
+    """Which kommuner and areas have results in a year: one row per year, kept by every write of
+    NkiResult (nki.services.coverage_refresh), so that the years' completeness and the year lists
+    read ≤ 30 small rows instead of scanning every result in history."""
+
+    cache_topics = (Topic.NKI,)  # written with the results, which retire the topic themselves
+    personal_data = {
+        "kommun_ids": NotPersonal("ids of kommuner with NKI results"),
+        "area_ids": NotPersonal("ids of service areas with NKI results"),
+    }
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    kommun_ids = models.JSONField(_("kommuner with results"), default=list)
+    area_ids = models.JSONField(_("areas with results"), default=list)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("NKI year coverage")
+        verbose_name_plural = _("NKI year coverage")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {len(self.kommun_ids)} kommuner, {len(self.area_ids)} areas"

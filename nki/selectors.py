@@ -30,7 +30,7 @@ from members.cache import Topic
 from members.models import Contact, Kommun, Lan, Population
 
 from . import change, constants, stats
-from .models import MethodBreak, NkiResult, ReferenceValue, ServiceArea
+from .models import MethodBreak, NkiResult, NkiYearCoverage, ReferenceValue, ServiceArea
 
 ONE = Decimal("0.1")
 
@@ -106,10 +106,9 @@ class YearStatus:
 
 def _year_statuses() -> dict[int, YearStatus]:
     """Three queries whatever the number of years or results: which kommuner have results in which
-    year (distinct pairs), the memberships, the years with a national reference value."""
-    with_results: dict[int, set[int]] = defaultdict(set)
-    for year, kommun_id in NkiResult.objects.order_by().values_list("year", "kommun_id").distinct():
-        with_results[year].add(kommun_id)
+    year (NkiYearCoverage, one row a year, not a scan of every result), the memberships, the years
+    with a national reference value."""
+    with_results = {year: set(ids) for year, ids in NkiYearCoverage.objects.values_list("year", "kommun_ids")}
     if not with_results:
         return {}
     spans = roster.Spans()  # memberships recorded or not; a year without any is judged on today's
@@ -139,8 +138,8 @@ def judge_year(year: int, kommuner: int, members: int, members_with_results: int
 def year_status_with(year: int, kommun_ids: set[int]) -> YearStatus:
     """How complete `year` would be with results for `kommun_ids` added to the stored ones (for the
     import preview). Four queries."""
-    with_results = set(NkiResult.objects.filter(year=year).order_by().values_list("kommun_id", flat=True).distinct())
-    with_results |= set(kommun_ids)
+    stored = NkiYearCoverage.objects.filter(year=year).values_list("kommun_ids", flat=True).first() or []
+    with_results = set(stored) | set(kommun_ids)
     members = set(sba_members_in(year).values_list("pk", flat=True))
     if not members:  # no roster recorded for the year: today's members, as in year_statuses()
         members = set(sba_members_in(timezone.localdate().year).values_list("pk", flat=True))
@@ -194,8 +193,9 @@ def years_with_results(area: ServiceArea | None = None) -> list[int]:
     """Years with results, newest first: read on every NKI page, so cached until the next NKI write."""
 
     def build() -> list[int]:
-        queryset = NkiResult.objects.all() if area is None else NkiResult.objects.filter(area=area)
-        return sorted(queryset.order_by().values_list("year", flat=True).distinct(), reverse=True)
+        # NkiYearCoverage: one small row a year, not a DISTINCT over every result in history.
+        rows = NkiYearCoverage.objects.order_by("-year").values_list("year", "area_ids")
+        return [year for year, area_ids in rows if area is None or area.pk in area_ids]
 
     return cache.get_or_build("nki-years", area.pk if area else "", topics=(Topic.NKI,), build=build)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -17,7 +19,7 @@ from members import cache
 from members.cache import Topic
 
 from . import constants, importers, selectors
-from .models import NkiImport, NkiResult, Source
+from .models import NkiImport, NkiResult, NkiYearCoverage, Source
 from .reading import VALUE_FIELDS, Parsed, Problem, UploadRefused
 
 SOURCE_OF_KIND = {
@@ -244,6 +246,8 @@ def _store(report: ImportReport, parsed: Parsed, plan: _Plan, *, user) -> None:
                     update_fields=sorted(plan.update_fields | {"source", "nki_import"}),
                     reason=f"NKI import {record.pk}: {file_name[:80]}",
                 )
+                # Updates change values only, never kommun, year or area: the new rows' years suffice.
+                coverage_refresh(years={result["year"] for result in plan.to_create})
     except IntegrityError:
         report.problems = [Problem(None, "", _("Another import changed the same results at the same time. Try again."))]
         report.created = report.updated = report.unchanged = 0
@@ -332,6 +336,53 @@ def _executemany(table: str, columns: list[str], rows: list[list]) -> None:
             execute_values(cursor.cursor, insert + "%s", rows, page_size=1000)
         else:
             cursor.executemany(insert + f"({', '.join(['%s'] * len(columns))})", rows)
+
+
+# --- Which kommuner and areas have results in which year -----------------------------------------
+
+
+def coverage_refresh(*, years: Iterable[int]) -> None:
+    """Recompute NkiYearCoverage for `years` from the stored results (two DISTINCT reads over those
+    years on the year index, and a write only where something changed).
+
+    Guarantees: afterwards each given year's row lists exactly the kommuner and the areas with a
+    result that year, and a year without results has no row. Model saves and deletes call it
+    (nki.signals); every write that bypasses them (bulk_create, raw SQL: the import, the demo and
+    bench loaders) calls it itself, in the same transaction. Writers of the same year are
+    serialised on its row (select_for_update), so each recomputes from what the other committed;
+    two creating the same new year at once: the second fails with IntegrityError (the import
+    reports it as a clash and stores nothing).
+    """
+    years = sorted(set(years))
+    if not years:
+        return
+    with transaction.atomic():
+        stored = {
+            row.year: row for row in NkiYearCoverage.objects.select_for_update().filter(year__in=years).order_by("year")
+        }
+        kommuner: dict[int, set[int]] = defaultdict(set)
+        areas: dict[int, set[int]] = defaultdict(set)
+        results = NkiResult.objects.filter(year__in=years).order_by()
+        for year, kommun_id in results.values_list("year", "kommun_id").distinct():
+            kommuner[year].add(kommun_id)
+        for year, area_id in results.values_list("year", "area_id").distinct():
+            areas[year].add(area_id)
+        gone = [year for year in stored if year not in kommuner]
+        if gone:
+            NkiYearCoverage.objects.filter(year__in=gone).delete()
+        changed, new = [], []
+        for year in sorted(kommuner):
+            kommun_ids, area_ids = sorted(kommuner[year]), sorted(areas[year])
+            row = stored.get(year)
+            if row is None:
+                new.append(NkiYearCoverage(year=year, kommun_ids=kommun_ids, area_ids=area_ids))
+            elif (row.kommun_ids, row.area_ids) != (kommun_ids, area_ids):
+                row.kommun_ids, row.area_ids = kommun_ids, area_ids
+                changed.append(row)
+        if changed:
+            NkiYearCoverage.objects.bulk_update(changed, ["kommun_ids", "area_ids"])
+        if new:
+            NkiYearCoverage.objects.bulk_create(new)
 
 
 # --- Uploaded files between preview and confirmation ---------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from members.models import Kommun
+from nki import services
 from nki.models import NkiResult, ServiceArea
 
 
@@ -89,6 +90,7 @@ def make_results(kommun_codes: list[str], years: list[int], area_codes: list[str
                     )
                 )
     NkiResult.objects.bulk_create(results)
+    services.coverage_refresh(years=years)  # bulk_create sends no signals
     return len(results)
 
 

@@ -187,6 +187,7 @@ def complete_2023():
         NkiResult.objects.bulk_create(
             NkiResult(kommun=k, area=total, year=2023, nki=Decimal("70.0"), answers=50) for k in members
         )
+        nki_services.coverage_refresh(years=[2023])  # bulk_create sends no signals
     return members
 
 
@@ -250,6 +251,7 @@ def test_a_year_becomes_the_latest_once_half_of_the_members_have_results(complet
             NkiResult(kommun=k, area=total, year=2024, nki=Decimal("71.0"), answers=50)
             for k in complete_2023[: half - 1]
         )
+        nki_services.coverage_refresh(years=[2024])
     assert selectors.latest_complete_year() == 2023
     add(complete_2023[half - 1], "totalt", 2024, "71.0")
     assert selectors.latest_complete_year() == 2024 and not selectors.is_preliminary(2024)
@@ -280,6 +282,7 @@ def test_year_statuses_take_a_fixed_number_of_queries(complete_2023, django_asse
             for year in range(2014, 2023)
             for k in complete_2023[:5]
         )
+        nki_services.coverage_refresh(years=range(2014, 2023))
     with django_assert_max_num_queries(len(few.captured_queries)):
         statuses = selectors.year_statuses()
     assert set(statuses) == set(range(2014, 2024))
