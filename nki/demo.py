@@ -45,6 +45,14 @@ def _index(value: float) -> Decimal:
     return Decimal(str(round(min(98.0, max(30.0, value)), 1)))
 
 
+def _row(record: NkiImport, kommun_id: int, year: int, area: ServiceArea, nki: Decimal, answers: int) -> dict:
+    """One result as the import's writer takes it: every column by its attname."""
+    row = dict.fromkeys(f.attname for f in NkiResult._meta.concrete_fields if not f.primary_key)
+    row.update(kommun_id=kommun_id, year=year, area_id=area.pk, nki=nki, answers=answers)
+    row.update(source=Source.INSIKT, nki_import_id=record.pk)
+    return row
+
+
 @transaction.atomic
 def load() -> int:
     """Create the demo results once; return how many were created (0 when already there)."""
@@ -57,9 +65,9 @@ def load() -> int:
     for kommun_id, population in Population.objects.order_by("year").values_list("kommun_id", "population"):
         populations[kommun_id] = population
     record = NkiImport.objects.create(kind=NkiImport.Kind.DEMO, file_name="demo data", file_hash="0" * 64)
-    results: list[NkiResult] = []
-    for kommun in Kommun.objects.order_by("code"):
-        population = populations.get(kommun.pk) or int(rng.lognormvariate(10.0, 0.9)) + 2500
+    results: list[dict] = []  # plain rows for the import's writer (services.write_results)
+    for kommun_id in Kommun.objects.order_by("code").values_list("pk", flat=True):
+        population = populations.get(kommun_id) or int(rng.lognormvariate(10.0, 0.9)) + 2500
         level = rng.gauss(70.0, 4.5)
         slope = rng.gauss(0.45, 0.5)
         optional = {code for code in OPTIONAL_FROM_2024 if rng.random() < 0.3}
@@ -72,40 +80,22 @@ def load() -> int:
                 nki = level + offset + slope * (year - 2016) + rng.gauss(0, 2.5)
                 answers = max(2, int(population / 1000 * rate * rng.uniform(0.5, 1.5)))
                 value = _index(nki)
-                result = NkiResult(
-                    kommun=kommun,
-                    year=year,
-                    area=area,
-                    nki=value,
-                    answers=answers,
-                    source=Source.INSIKT,
-                    nki_import=record,
-                )
+                result = _row(record, kommun_id, year, area, value, answers)
                 for field, (factor_offset, noise) in FACTOR_PROFILE.items():
-                    setattr(result, field, _index(nki + factor_offset + rng.gauss(0, noise)))
+                    result[field] = _index(nki + factor_offset + rng.gauss(0, noise))
                 if rng.random() < 0.3:
                     margin = float(constants.Z_95 * constants.ASSUMED_ANSWER_SD) / answers**0.5
-                    result.ci_low, result.ci_high = _index(nki - margin), _index(nki + margin)
-                    result.ci_low, result.ci_high = min(result.ci_low, value), max(result.ci_high, value)
+                    ci_low, ci_high = _index(nki - margin), _index(nki + margin)
+                    result["ci_low"], result["ci_high"] = min(ci_low, value), max(ci_high, value)
                 results.append(result)
                 if area.counts_in_total(year):
                     weighted += float(value) * answers
                     answers_sum += answers
             if answers_sum:
-                results.append(
-                    NkiResult(
-                        kommun=kommun,
-                        year=year,
-                        area=total,
-                        nki=_index(weighted / answers_sum),
-                        answers=answers_sum,
-                        source=Source.INSIKT,
-                        nki_import=record,
-                    )
-                )
-    with cache.retiring(Topic.NKI):  # bulk_create sends no signals
-        NkiResult.objects.bulk_create(results, batch_size=2000)
-        services.coverage_refresh(years={result.year for result in results})
+                results.append(_row(record, kommun_id, year, total, _index(weighted / answers_sum), answers_sum))
+    with cache.retiring(Topic.NKI):  # raw SQL below the model signals, as the import writes
+        services.write_results(record=record, to_create=results, to_update=[], update_fields=[], reason="demo data")
+        services.coverage_refresh(years={result["year"] for result in results})
     record.rows = record.created = len(results)
     record.save(update_fields=["rows", "created"])
     return len(results)

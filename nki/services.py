@@ -239,7 +239,7 @@ def _store(report: ImportReport, parsed: Parsed, plan: _Plan, *, user) -> None:
             for result in (*plan.to_create, *plan.to_update):
                 result["nki_import_id"] = record.pk
             with cache.retiring(Topic.NKI):  # raw SQL below the model signals
-                _write_results(
+                write_results(
                     record=record,
                     to_create=plan.to_create,
                     to_update=plan.to_update,
@@ -256,7 +256,7 @@ def _store(report: ImportReport, parsed: Parsed, plan: _Plan, *, user) -> None:
     report.dry_run = False
 
 
-def _write_results(
+def write_results(
     *, record: NkiImport, to_create: list[dict], to_update: list[dict], update_fields: list[str], reason: str
 ) -> None:
     """Insert and update results with their history rows (django-simple-history's tables).
