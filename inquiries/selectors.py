@@ -13,6 +13,7 @@ import datetime
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -425,32 +426,48 @@ def staff_insight(*, user, today: datetime.date | None = None) -> dict:
     }
 
 
-def regional_gaps(*, user) -> list[dict]:
-    """Requirements that no member kommun could meet, over the inquiries sent in the gap window.
+def _gap_label(key: str):
+    # The criterion's own label where this list has no wording of its own (the premises' criteria).
+    return REQUIREMENT_LABELS.get(key) or criteria.by_key(key).label
 
-    Each inquiry is rated against today's profiles (pure matching in memory), so a gap closes as
-    soon as a kommun adds a site that meets it.
+
+class GapInquiry(NamedTuple):
+    """An inquiry as the regional gaps list it: its reference, linked to its page by pk."""
+
+    pk: int
+    reference: str
+
+
+def regional_gaps(*, user) -> list[dict]:
+    """Requirements that no member kommun could meet, over the inquiries sent in the gap window:
+    [{"key", "label", "inquiries": [GapInquiry, …] newest first}], the most asked-for gap first.
+
+    Each inquiry's requirements are checked against today's profiles (matching.unmet_everywhere: a
+    requirement is a gap when no site of any member meets it), so a gap closes as soon as a kommun
+    adds a site that meets it. One query for the inquiries (their requirement columns, pk and
+    reference), plus the member profiles (member_profiles).
     """
     since = timezone.now() - datetime.timedelta(days=constants.GAP_WINDOW_DAYS)
-    inquiries = list(
+    rows = list(
         inquiries_visible_to(user)
         .exclude(status=Inquiry.Status.DRAFT)
         .filter(Q(sent_at__gte=since) | Q(sent_at__isnull=True))
-        .select_related("sector")
-        .order_by("-sent_at")
+        .order_by("-sent_at", "-pk")
+        .values_list("pk", "reference", *criteria.inquiry_fields())
     )
-    profiles = member_profiles()
+    unmet = matching.unmet_everywhere(
+        (
+            matching.Requirements(**{c.need_name: value for c, value in zip(criteria.CRITERIA, row[2:], strict=True)})
+            for row in rows
+        ),
+        member_profiles(),
+    )
     gaps: dict[str, dict] = {}
-    for inquiry in inquiries:
-        rated = matching.rate_all(requirements_of(inquiry), profiles)
-        keys = {r.key for kr in rated for r in kr.ratings}
-        for key in sorted(keys):
-            if key in ("sector", "sites"):
-                continue
-            met = any(r.key == key and r.status == matching.MET for kr in rated for r in kr.ratings)
-            if not met:
-                gap = gaps.setdefault(key, {"key": key, "label": REQUIREMENT_LABELS.get(key, key), "inquiries": []})
-                gap["inquiries"].append(inquiry)
+    for row, keys in zip(rows, unmet, strict=True):
+        for key in sorted(keys):  # ties in the count keep the order gaps were first found in
+            if key not in gaps:
+                gaps[key] = {"key": key, "label": _gap_label(key), "inquiries": []}
+            gaps[key]["inquiries"].append(GapInquiry(row[0], row[1]))
     return sorted(gaps.values(), key=lambda g: -len(g["inquiries"]))
 
 
