@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -394,29 +405,75 @@ def _reason_rows(counter: Counter) -> list[tuple[str, int]]:
     return [(labels.get(code, code), counter[code]) for code, _label in Answer.DeclineReason.choices if counter[code]]
 
 
+def _counts_per_kommun(dispatches: QuerySet[Dispatch], today: datetime.date) -> list[dict]:
+    """The countable figures of _figures per kommun, counted by the database (one query)."""
+    answered = Q(answer__answered_at__isnull=False)
+    return list(
+        dispatches.order_by()
+        .values("kommun_id", "kommun__name", "kommun__lan__name")
+        .annotate(
+            received=Count("pk"),
+            due=Count("pk", filter=answered | Q(deadline__lt=today)),
+            answered=Count("pk", filter=answered),
+            interested=Count("pk", filter=Q(answer__decision=Answer.Decision.INTERESTED)),
+            declined=Count("pk", filter=Q(answer__decision=Answer.Decision.DECLINED)),
+            forwarded=Count("pk", filter=Q(forwarded_at__isnull=False)),
+            shortlisted=Count("pk", filter=Q(shortlisted=True)),
+        )
+    )
+
+
 def staff_insight(*, user, today: datetime.date | None = None) -> dict:
     """Region-wide figures: per kommun, decline reasons per kommun and region, regional gaps.
 
-    Queries: dispatch rows (1), inquiries for gaps (1), member profiles (4).
+    The figures are those of _figures, but counted and grouped by the database, so the page does
+    not read every dispatch ever sent: counts per kommun (1), decline reasons per kommun (1), the
+    answered dispatches' times to answer for the medians (1); then the gaps (regional_gaps).
     """
     today = today or timezone.localdate()
-    rows = _answer_rows(dispatches_visible_to(user), today)
-    by_kommun: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_kommun[row["kommun_id"]].append(row)
+    dispatches = dispatches_visible_to(user)
+    counted = _counts_per_kommun(dispatches, today)
+    reasons: dict[int, Counter] = defaultdict(Counter)
+    for kommun_id, reason, n in (
+        dispatches.exclude(answer__decline_reason="")
+        .filter(answer__decline_reason__isnull=False)
+        .order_by()
+        .values("kommun_id", "answer__decline_reason")
+        .annotate(n=Count("pk"))
+        .values_list("kommun_id", "answer__decline_reason", "n")
+    ):
+        reasons[kommun_id][reason] += n
+    days: dict[int, list[float]] = defaultdict(list)
+    for kommun_id, taken in (
+        dispatches.filter(answer__answered_at__isnull=False)
+        .order_by()
+        .annotate(taken=ExpressionWrapper(F("answer__answered_at") - F("sent_at"), output_field=DurationField()))
+        .values_list("kommun_id", "taken")
+    ):
+        days[kommun_id].append(taken.total_seconds() / 86400)
+
+    def figures(counts: dict, decline_reasons: Counter, durations: list[float]) -> dict:
+        due, answered = counts["due"], counts["answered"]
+        return {
+            **{k: counts[k] for k in _COUNTED},
+            "answer_rate": round(100 * answered / due) if due else None,
+            "median_days": _median_days(durations),
+            "decline_reasons": decline_reasons,
+        }
+
     per_kommun = []
-    for kommun_rows in by_kommun.values():
-        figures = _figures(kommun_rows, today)
-        figures["name"] = kommun_rows[0]["kommun__name"]
-        figures["lan"] = kommun_rows[0]["kommun__lan__name"]
-        figures["reasons"] = _reason_rows(figures["decline_reasons"])
-        per_kommun.append(figures)
-    per_kommun.sort(key=lambda f: f["name"])
-    region = _figures(rows, today)
     by_lan: dict[str, Counter] = defaultdict(Counter)
-    for row in rows:
-        if row["answer__decline_reason"]:
-            by_lan[row["kommun__lan__name"]][row["answer__decline_reason"]] += 1
+    for row in counted:
+        kommun_id = row["kommun_id"]
+        f = figures(row, reasons[kommun_id], days[kommun_id])
+        f["name"], f["lan"] = row["kommun__name"], row["kommun__lan__name"]
+        f["reasons"] = _reason_rows(f["decline_reasons"])
+        per_kommun.append(f)
+        if reasons[kommun_id]:
+            by_lan[row["kommun__lan__name"]].update(reasons[kommun_id])
+    per_kommun.sort(key=lambda f: f["name"])
+    totals = {k: sum(row[k] for row in counted) for k in _COUNTED}
+    region = figures(totals, sum(reasons.values(), Counter()), [d for ds in days.values() for d in ds])
     return {
         "per_kommun": per_kommun,
         "region": region,
@@ -424,6 +481,9 @@ def staff_insight(*, user, today: datetime.date | None = None) -> dict:
         "reasons_by_lan": sorted((lan, _reason_rows(c)) for lan, c in by_lan.items()),
         "gaps": regional_gaps(user=user),
     }
+
+
+_COUNTED = ("received", "due", "answered", "interested", "declined", "forwarded", "shortlisted")
 
 
 def _gap_label(key: str):

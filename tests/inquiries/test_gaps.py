@@ -122,6 +122,6 @@ def test_statistics_page_queries_do_not_grow_with_gaps(staff, region, django_ass
     for n in range(30):
         sent(req_power_mw=D(600 + n), req_area_ha=D(40 + n % 5), needed_by=timezone.localdate())
     many = count()
-    # session, user, dispatch rows, the inquiries' requirement columns, member profiles (kommuner,
-    # sites, premises, sector links)
+    # session, user, counts per kommun, decline reasons, times to answer, the inquiries'
+    # requirement columns, member profiles (kommuner, sites, premises, sector links)
     assert few == many
