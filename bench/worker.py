@@ -81,6 +81,7 @@ def _pages() -> list[dict]:
         {"name": "kommun page", "url": reverse("members:kommun_detail", args=[member.code]), "user": "staff"},
         {"name": "inquiry list", "url": reverse("inquiries:index"), "user": "staff"},
         {"name": "inquiry page", "url": reverse("inquiries:detail", args=[inquiry.pk]), "user": "staff"},
+        {"name": "inquiry statistics", "url": reverse("inquiries:insight"), "user": "staff"},
         {"name": "kommun inbox", "url": reverse("inquiries:index"), "user": "kommun"},
         {"name": "NKI overview", "url": reverse("nki:index"), "user": "staff"},
     ]

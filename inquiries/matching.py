@@ -18,6 +18,7 @@ largest site 12 ha") is rendered in the reader's language when shown, also from 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -252,6 +253,32 @@ def rate(req: Requirements, profile: ProfileData) -> KommunRating:
         lan_code=profile.lan_code,
         lan_name=profile.lan_name,
     )
+
+
+def unmet_everywhere(reqs: Iterable[Requirements], profiles: list[ProfileData]) -> list[list[str]]:
+    """For each requirement set, the keys of the asked requirements that no site of any of these
+    kommuner meets (MET as `rate` rates a site: near or unknown is not met), in table order. The
+    sector is not a site's and is left out, as is a kommun without sites.
+
+    Only the verdict is computed: each requirement stops at the first site that meets it, and the
+    verdict for one (criterion, need) is reused for every requirement set asking the same, since it
+    depends on nothing else. No ratings, reasons or best sites are built."""
+    met: dict[tuple[str, object], bool] = {}
+    found = []
+    for req in reqs:
+        unmet = []
+        for criterion, need in req.asked():
+            asked = (criterion.key, need)
+            if asked not in met:
+                met[asked] = any(
+                    criterion.rate(need, site, profile.sites)[0] == MET
+                    for profile in profiles
+                    for site in profile.sites
+                )
+            if not met[asked]:
+                unmet.append(criterion.key)
+        found.append(unmet)
+    return found
 
 
 def rate_all(req: Requirements, profiles: list[ProfileData]) -> list[KommunRating]:

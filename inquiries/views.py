@@ -496,6 +496,7 @@ def insight(request: HttpRequest) -> HttpResponse:
             "time_chart": charts.answer_time_chart(figures["per_kommun"]),
             "reason_chart": charts.decline_reason_chart(figures["region_reasons"]),
         }
+        figures["inquiry_prefix"] = _url_prefix("inquiries:detail")  # hundreds of gap links: reversed once
         return render(request, "inquiries/insight_staff.html", {**figures, **charts_shown})
     kommun = request.user.kommun
     return render(

@@ -111,7 +111,8 @@ def test_insight_pages_constant(staff, user_a, kommun_a, kommun_b, django_assert
         _count(django_assert_max_num_queries, staff_client, url),
         _count(django_assert_max_num_queries, kommun_client, url),
     )
-    # staff: session, user, dispatch rows, inquiries for gaps, member profiles (4), session save (3);
+    # staff: session, user, counts per kommun, decline reasons, times to answer, inquiries for gaps,
+    # member profiles (4), session save (3);
     # kommun: session, user, kommun, dispatch rows, session save (3)
     assert few == many
     assert many[0] <= 12 and many[1] <= 7
