@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import KoladaKpi, MethodBreak, NkiImport, NkiResult, ReferenceValue, ServiceArea
+from .models import KoladaKpi, MethodBreak, NkiImport, NkiResult, NkiYearCoverage, ReferenceValue, ServiceArea
 
 
 @admin.register(ServiceArea)
@@ -58,3 +58,20 @@ class NkiResultAdmin(SimpleHistoryAdmin):
     list_select_related = ["kommun", "area"]
     autocomplete_fields = ["kommun"]
     raw_id_fields = ["nki_import"]
+
+
+@admin.register(NkiYearCoverage)
+class NkiYearCoverageAdmin(admin.ModelAdmin):
+    """Read only: kept by every write of results (nki.services.coverage_refresh), never by hand."""
+
+    list_display = ["year", "__str__"]
+    readonly_fields = ["year", "kommun_ids", "area_ids"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

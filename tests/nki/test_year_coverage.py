@@ -5,12 +5,14 @@ QuerySet.delete(), a kommun's cascade, the bulk loaders, and the migration that 
 from __future__ import annotations
 
 import importlib
+import io
 import random
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,3 +193,16 @@ def test_the_demo_and_bench_loaders_keep_it(monkeypatch):
     dataset._nki(dataset.Size("test", 0, 0, 0, nki_years=2, maturity_years=0), random.Random(1), kommuner)
     assert_consistent()
     assert len(stored()) == 2
+
+
+def test_the_command_repairs_coverage_after_results_were_changed_outside_the_portal():
+    make_results(KOMMUNER[:2], years=[2021, 2022], area_codes=["bygglov"])
+    # A hand edit with SQL (no signals): a year's results moved, another year's row invented.
+    NkiResult.objects.filter(year=2022).update(year=2019)
+    NkiYearCoverage.objects.create(year=2030, kommun_ids=[1], area_ids=[1])
+    assert stored() != from_results()
+    out = io.StringIO()
+    call_command("nki_coverage_refresh", stdout=out)
+    assert stored() == from_results()
+    assert set(stored()) == {2019, 2021}
+    assert "4 years" in out.getvalue()
