@@ -36,6 +36,14 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# DEMO's conveniences (a known key, plain HTTP) are for this machine only: a demo that answers to a
+# real host name is a production set-up with the demo switch left on, and refuses to start.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+if DEMO and not DEBUG and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DEMO=true is the local demo of `make run` and serves only this machine "
+        f"(ALLOWED_HOSTS may name only {', '.join(sorted(LOOPBACK_HOSTS))}); unset DEMO in production."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base for links in e-mails (which have no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

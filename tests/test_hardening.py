@@ -114,6 +114,16 @@ def test_production_cookies_and_hsts():
     ]
 
 
+def test_the_demo_switch_refuses_to_serve_a_real_host_name():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY[:15])"
+    refused = _production(["-c", code], DEMO="true", SECRET_KEY="")
+    assert refused.returncode != 0
+    assert "DEMO=true is the local demo" in refused.stderr and "unset DEMO in production" in refused.stderr
+    local = _production(["-c", code], DEMO="true", SECRET_KEY="", ALLOWED_HOSTS="127.0.0.1,localhost")
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip() == "django-insecure"
+
+
 def test_check_deploy_reports_nothing_with_production_settings():
     result = _production(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
