@@ -1,7 +1,7 @@
 """Screenshots of every key page, at 1440 and 390 px, in Swedish and English, on the demo data.
 
-One browser session walks the pages as each persona (staff, a kommun user, the admin) in each
-language (the language cookie, as the portal's language switch sets it) and width. Every page is
+One test per language (the language cookie, as the portal's language switch sets it) walks the pages
+in one browser session as each persona (staff, a kommun user, the admin) at each width. Every page is
 checked as in the journeys (axe-core: no serious/critical WCAG 2.1 A/AA violation; no CSP
 violation) and saved twice to artifacts/screenshots/ (gitignored): the window as the checks saw it
 and, as `pages/<language>-<width>-<page>.png`, the whole page.
@@ -59,7 +59,8 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def test_screenshots_of_every_key_page(browser_for):
+@pytest.mark.parametrize("language", ["sv", "en"])  # one test per language: two workers share the walk
+def test_screenshots_of_every_key_page(browser_for, language):
     members_demo.load()
     inquiries_demo.load()
     nki_demo.load()
@@ -69,21 +70,20 @@ def test_screenshots_of_every_key_page(browser_for):
     full.mkdir(parents=True, exist_ok=True)
     saved = []
     users = {u.email: u for u in User.objects.filter(email__in=pages)}
-    for language in ("sv", "en"):
-        browser = browser_for(language)
-        for email, persona_pages in pages.items():
-            browser.login_as(users[email])
-            for width, height in WIDTHS.items():
-                browser.driver.set_window_size(width, height)
-                for name, path in persona_pages:
-                    browser.visit(path, f"{language}-{width}-{name}")
-                    shot = browser.driver.execute_cdp_cmd(
-                        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
-                    )
-                    target = full / f"{language}-{width}-{name}.png"
-                    target.write_bytes(base64.b64decode(shot["data"]))
-                    saved.append(target)
+    browser = browser_for(language)
+    for email, persona_pages in pages.items():
+        browser.login_as(users[email])
+        for width, height in WIDTHS.items():
+            browser.driver.set_window_size(width, height)
+            for name, path in persona_pages:
+                browser.visit(path, f"{language}-{width}-{name}")
+                shot = browser.driver.execute_cdp_cmd(
+                    "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
+                )
+                target = full / f"{language}-{width}-{name}.png"
+                target.write_bytes(base64.b64decode(shot["data"]))
+                saved.append(target)
     browser.driver.set_window_size(1280, 1024)  # as the other browser tests expect
-    expected = sum(len(p) for p in pages.values()) * len(WIDTHS) * 2
+    expected = sum(len(p) for p in pages.values()) * len(WIDTHS)
     assert len(saved) == expected and all(p.stat().st_size > 5_000 for p in saved)
     print(f"\n{len(saved)} screenshots of key pages in {full}")
