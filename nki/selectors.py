@@ -535,10 +535,10 @@ def kommun_nki(*, kommun: Kommun, last_years: int | None = None) -> KommunNki:
     shown year's change. None: every year (exports, reports).
 
     Queries: areas, the kommun's years, its results, the memberships (today's for the badge, and who
-    was ever a member), populations, three averages over the shown years (SBA over each year's
-    members, national, similar), the periods (whose member lists are missing), national and SBA
-    reference values, method breaks — twelve, whatever the data size (the years' completeness is
-    cached, nki-year-statuses).
+    was ever a member), populations, the averages of the shown years (SBA over each year's members
+    and similar kommuner from their results; national from NkiYearCoverage's sums), the periods
+    (whose member lists are missing), national and SBA reference values, method breaks — twelve,
+    whatever the data size (the years' completeness is cached, nki-year-statuses).
     """
     areas = {a.pk: a for a in ServiceArea.objects.all()}
     all_years = list(
@@ -557,12 +557,19 @@ def kommun_nki(*, kommun: Kommun, last_years: int | None = None) -> KommunNki:
     group = groups.get(kommun.pk)
     similar_ids = [k for k, g in groups.items() if group is not None and g == group and k != kommun.pk]
     area_ids = {r.area_id for r in results if r.year in shown}
-    # The shown years' results only (the year index): the page's cost stays the same as history grows.
+    # The shown years' results only: the page's cost stays the same as history grows. Members of
+    # any year first, so that PostgreSQL reads their results from the kommun index, not every
+    # result of the years; member_that_year then applies each year's roster (read live, so the
+    # SBA average follows every register write).
     base = NkiResult.objects.filter(year__in=shown_years, area_id__in=area_ids)
-    # Members of any year first, so that PostgreSQL reads their results from the kommun index
-    # instead of every result of the years; member_that_year then applies each year's roster.
     sba_avg = sba_averages(base.filter(kommun_id__in=spans.kommuner())) if spans.spans else {}
-    national_avg = _averages(base)
+    # Every kommun's mean from the years' sums (NkiYearCoverage, kept by every write of results).
+    national_avg = {
+        (coverage.year, area_id): (_round(mean[0]), mean[1])
+        for coverage in NkiYearCoverage.objects.filter(year__in=shown_years)
+        for area_id in area_ids
+        if (mean := coverage.mean(area_id))
+    }
     similar_avg = _averages(base.filter(kommun_id__in=similar_ids)) if similar_ids else {}
     missing = roster.missing_by_year(shown)
     refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids, years=shown_years)
