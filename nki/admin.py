@@ -65,7 +65,7 @@ class NkiYearCoverageAdmin(admin.ModelAdmin):
     """Read only: kept by every write of results (nki.services.coverage_refresh), never by hand."""
 
     list_display = ["year", "__str__"]
-    readonly_fields = ["year", "kommun_ids", "area_ids"]
+    readonly_fields = ["year", "kommun_ids", "area_ids", "area_sums"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -68,6 +68,11 @@ NATIONAL_MIN_KOMMUNER = 100
 # Read by nki.selectors.year_statuses() / latest_complete_year().
 COMPLETE_YEAR_MEMBER_SHARE = Decimal("0.5")
 
+# The NKI kommun page shows the kommun's newest this many years (charts and tables), with a link to
+# every year: what a reader compares is the recent trend, and the page's cost stays the same as
+# history grows (the averages of every year in history were most of its cold cost).
+KOMMUN_PAGE_YEARS = 10
+
 # "Biggest improvers": change over this many years, from values with at least SHOW_MIN_ANSWERS.
 IMPROVER_YEARS = 3
 IMPROVER_COUNT = 10

@@ -62,6 +62,7 @@ class NkiQuery(forms.Form):
     sort = QueryValue()
     export = QueryValue()
     table = QueryValue()
+    years = QueryValue()  # the kommun page: "all" for every year, else the latest KOMMUN_PAGE_YEARS
 
     def clean_year(self) -> int | None:
         try:
@@ -86,6 +87,9 @@ class NkiQuery(forms.Form):
     def clean_export(self) -> str:
         export = self.cleaned_data["export"]
         return export if export in tabular.FORMATS else ""
+
+    def clean_years(self) -> str:
+        return "all" if self.cleaned_data["years"] == "all" else ""
 
     @property
     def values(self) -> dict:

@@ -281,19 +281,23 @@ class NkiResult(models.Model):
 
 
 class NkiYearCoverage(models.Model):
-    """Which kommuner and areas have results in a year: one row per year, kept by every write of
-    NkiResult (nki.services.coverage_refresh), so that the years' completeness and the year lists
-    read ≤ 30 small rows instead of scanning every result in history."""
+    """Which kommuner and areas have results in a year, and each area's sum and count of NKI values
+    over all of them: one row per year, kept by every write of NkiResult
+    (nki.services.coverage_refresh), so that the years' completeness, the year lists and the
+    national averages read ≤ 30 small rows instead of scanning every result in history."""
 
     cache_topics = (Topic.NKI,)  # written with the results, which retire the topic themselves
     personal_data = {
         "kommun_ids": NotPersonal("ids of kommuner with NKI results"),
         "area_ids": NotPersonal("ids of service areas with NKI results"),
+        "area_sums": NotPersonal("sums and counts of NKI values per service area"),
     }
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     kommun_ids = models.JSONField(_("kommuner with results"), default=list)
     area_ids = models.JSONField(_("areas with results"), default=list)
+    # {"<area id>": ["<sum of NKI as a decimal string>", <number of results>]}: exact, unlike a float.
+    area_sums = models.JSONField(_("NKI sums per area"), default=dict)
 
     class Meta:
         ordering = ["year"]
@@ -302,3 +306,8 @@ class NkiYearCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {len(self.kommun_ids)} kommuner, {len(self.area_ids)} areas"
+
+    def mean(self, area_id: int) -> tuple[Decimal, int] | None:
+        """The plain mean of the year's values in the area over every kommun, and their number."""
+        total, n = self.area_sums.get(str(area_id), (None, 0))
+        return (Decimal(total) / n, n) if n else None

@@ -523,31 +523,57 @@ class KommunNki:
     is_member: bool = False
     breaks: list[MethodBreak] = field(default_factory=list)
     latest_complete_year: int | None = None
+    years_hidden: int = 0  # older years of the kommun left out of the window (kommun_nki's last_years)
 
 
-def kommun_nki(*, kommun: Kommun) -> KommunNki:
+def kommun_nki(*, kommun: Kommun, last_years: int | None = None) -> KommunNki:
     """The kommun's values per area and year against SBA, national and similar kommuner, each
     year's change from the year before (nki.change) and whether the year is still preliminary.
 
-    Queries: areas, the kommun's results, today's members (the badge), populations, three averages
-    (SBA over each year's members, national, similar), the periods (whose member lists are
-    missing), national and SBA reference values, method breaks — eleven, whatever the data size
-    (the years' completeness is cached, nki-year-statuses).
+    `last_years`: only the kommun's newest so many years (the page's default window, so that its
+    cost does not grow with history); the year before the window is read too, for the first
+    shown year's change. None: every year (exports, reports).
+
+    Queries: areas, the kommun's years, its results, the memberships (today's for the badge, and who
+    was ever a member), populations, the averages of the shown years (SBA over each year's members
+    and similar kommuner from their results; national from NkiYearCoverage's sums), the periods
+    (whose member lists are missing), national and SBA reference values, method breaks — twelve,
+    whatever the data size (the years' completeness is cached, nki-year-statuses).
     """
     areas = {a.pk: a for a in ServiceArea.objects.all()}
-    results = list(NkiResult.objects.filter(kommun=kommun).order_by("year"))
-    members = member_ids()
+    all_years = list(
+        NkiResult.objects.filter(kommun=kommun).order_by("-year").values_list("year", flat=True).distinct()
+    )
+    shown_years = all_years[:last_years] if last_years else all_years
+    hidden = len(all_years) - len(shown_years)
+    results = NkiResult.objects.filter(kommun=kommun).order_by("year")
+    if hidden:  # and the year before the window: the first shown year's change is from it
+        results = results.filter(year__gte=shown_years[-1] - 1)
+    results = list(results)
+    shown = set(shown_years)
+    spans = roster.Spans()  # every membership: today's members (the badge), and who ever was one
+    members = spans.on(timezone.localdate())
     groups = size_groups_by_kommun()
     group = groups.get(kommun.pk)
     similar_ids = [k for k, g in groups.items() if group is not None and g == group and k != kommun.pk]
-    area_ids = {r.area_id for r in results}
-    base = NkiResult.objects.filter(area_id__in=area_ids)
-    sba_avg = sba_averages(base)
-    national_avg = _averages(base)
+    area_ids = {r.area_id for r in results if r.year in shown}
+    # The shown years' results only: the page's cost stays the same as history grows. Members of
+    # any year first, so that PostgreSQL reads their results from the kommun index, not every
+    # result of the years; member_that_year then applies each year's roster (read live, so the
+    # SBA average follows every register write).
+    base = NkiResult.objects.filter(year__in=shown_years, area_id__in=area_ids)
+    sba_avg = sba_averages(base.filter(kommun_id__in=spans.kommuner())) if spans.spans else {}
+    # Every kommun's mean from the years' sums (NkiYearCoverage, kept by every write of results).
+    national_avg = {
+        (coverage.year, area_id): (_round(mean[0]), mean[1])
+        for coverage in NkiYearCoverage.objects.filter(year__in=shown_years)
+        for area_id in area_ids
+        if (mean := coverage.mean(area_id))
+    }
     similar_avg = _averages(base.filter(kommun_id__in=similar_ids)) if similar_ids else {}
-    missing = roster.missing_by_year({r.year for r in results})
-    refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids)
-    published = references(ReferenceValue.Source.SBA, area_ids=area_ids)
+    missing = roster.missing_by_year(shown)
+    refs = references(ReferenceValue.Source.NATIONAL, area_ids=area_ids, years=shown_years)
+    published = references(ReferenceValue.Source.SBA, area_ids=area_ids, years=shown_years)
     breaks = change.method_breaks(area_ids)
     latest_complete = latest_complete_year()
 
@@ -555,10 +581,13 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
     for result in results:
         by_area[result.area_id].append(result)
     trends = []
-    for area_id in sorted(by_area, key=lambda pk: (areas[pk].order, areas[pk].code)):
+    for area_id in sorted(area_ids, key=lambda pk: (areas[pk].order, areas[pk].code)):
         points: list[TrendPoint] = []
         previous: NkiResult | None = None
         for result in by_area[area_id]:
+            if result.year not in shown:
+                previous = result
+                continue
             key = (result.year, area_id)
             similar_value, similar_n = similar_avg.get(key, (None, 0))
             point = TrendPoint(
@@ -576,7 +605,9 @@ def kommun_nki(*, kommun: Kommun) -> KommunNki:
             previous = result
         trends.append(AreaTrend(areas[area_id], points))
     used_breaks = [b for b in breaks.values() if any(t.area.pk == b.area_id for t in trends)]
-    return KommunNki(kommun, group, len(similar_ids), trends, kommun.pk in members, used_breaks, latest_complete)
+    return KommunNki(
+        kommun, group, len(similar_ids), trends, kommun.pk in members, used_breaks, latest_complete, hidden
+    )
 
 
 def chart_data(data: KommunNki, labels: dict[str, str]) -> dict:

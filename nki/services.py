@@ -8,10 +8,12 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -246,8 +248,8 @@ def _store(report: ImportReport, parsed: Parsed, plan: _Plan, *, user) -> None:
                     update_fields=sorted(plan.update_fields | {"source", "nki_import"}),
                     reason=f"NKI import {record.pk}: {file_name[:80]}",
                 )
-                # Updates change values only, never kommun, year or area: the new rows' years suffice.
-                coverage_refresh(years={result["year"] for result in plan.to_create})
+                # Updates change values (the years' sums), never kommun, year or area.
+                coverage_refresh(years={result["year"] for result in (*plan.to_create, *plan.to_update)})
     except IntegrityError:
         report.problems = [Problem(None, "", _("Another import changed the same results at the same time. Try again."))]
         report.created = report.updated = report.unchanged = 0
@@ -342,11 +344,12 @@ def _executemany(table: str, columns: list[str], rows: list[list]) -> None:
 
 
 def coverage_refresh(*, years: Iterable[int]) -> None:
-    """Recompute NkiYearCoverage for `years` from the stored results (two DISTINCT reads over those
-    years on the year index, and a write only where something changed).
+    """Recompute NkiYearCoverage for `years` from the stored results (a DISTINCT read and a sum per
+    area over those years on the year index, and a write only where something changed).
 
     Guarantees: afterwards each given year's row lists exactly the kommuner and the areas with a
-    result that year, and a year without results has no row. Model saves and deletes call it
+    result that year and each area's sum and count of NKI values, and a year without results has
+    no row. Model saves and deletes call it
     (nki.signals); every write that bypasses them (bulk_create, raw SQL: the import, the demo and
     bench loaders) calls it itself, in the same transaction. Writers of the same year are
     serialised on its row (select_for_update), so each recomputes from what the other committed;
@@ -361,26 +364,32 @@ def coverage_refresh(*, years: Iterable[int]) -> None:
             row.year: row for row in NkiYearCoverage.objects.select_for_update().filter(year__in=years).order_by("year")
         }
         kommuner: dict[int, set[int]] = defaultdict(set)
-        areas: dict[int, set[int]] = defaultdict(set)
+        sums: dict[int, dict[str, list]] = defaultdict(dict)
         results = NkiResult.objects.filter(year__in=years).order_by()
         for year, kommun_id in results.values_list("year", "kommun_id").distinct():
             kommuner[year].add(kommun_id)
-        for year, area_id in results.values_list("year", "area_id").distinct():
-            areas[year].add(area_id)
+        for year, area_id, total, n in (
+            results.values("year", "area_id")
+            .annotate(total=Sum("nki"), n=Count("id"))
+            .values_list("year", "area_id", "total", "n")
+        ):
+            # One decimal, as the values: exact on PostgreSQL; SQLite sums in floats (tests, embedded).
+            sums[year][str(area_id)] = [str(Decimal(total).quantize(Decimal("0.1"))), n]
         gone = [year for year in stored if year not in kommuner]
         if gone:
             NkiYearCoverage.objects.filter(year__in=gone).delete()
         changed, new = [], []
         for year in sorted(kommuner):
-            kommun_ids, area_ids = sorted(kommuner[year]), sorted(areas[year])
+            kommun_ids, area_ids = sorted(kommuner[year]), sorted(int(pk) for pk in sums[year])
+            area_sums = dict(sorted(sums[year].items()))
             row = stored.get(year)
             if row is None:
-                new.append(NkiYearCoverage(year=year, kommun_ids=kommun_ids, area_ids=area_ids))
-            elif (row.kommun_ids, row.area_ids) != (kommun_ids, area_ids):
-                row.kommun_ids, row.area_ids = kommun_ids, area_ids
+                new.append(NkiYearCoverage(year=year, kommun_ids=kommun_ids, area_ids=area_ids, area_sums=area_sums))
+            elif (row.kommun_ids, row.area_ids, row.area_sums) != (kommun_ids, area_ids, area_sums):
+                row.kommun_ids, row.area_ids, row.area_sums = kommun_ids, area_ids, area_sums
                 changed.append(row)
         if changed:
-            NkiYearCoverage.objects.bulk_update(changed, ["kommun_ids", "area_ids"])
+            NkiYearCoverage.objects.bulk_update(changed, ["kommun_ids", "area_ids", "area_sums"])
         if new:
             NkiYearCoverage.objects.bulk_create(new)
 

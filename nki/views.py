@@ -75,7 +75,9 @@ def kommun(request: HttpRequest, code: str) -> HttpResponse:
     query = NkiQuery(request.GET)
     if fmt := query.values["export"]:
         return exports.download(fmt, exports.kommun_table(kommun, selectors.kommun_nki(kommun=kommun)))
-    data = SimpleLazyObject(lambda: selectors.kommun_nki(kommun=kommun))
+    all_years = query.values["years"] == "all"
+    last_years = None if all_years else constants.KOMMUN_PAGE_YEARS
+    data = SimpleLazyObject(lambda: selectors.kommun_nki(kommun=kommun, last_years=last_years))
 
     def chart() -> dict:  # called by the template only when the fragment is not cached
         labels = {
@@ -96,8 +98,15 @@ def kommun(request: HttpRequest, code: str) -> HttpResponse:
             "query": query,
             "chart": chart,
             **cache.fragment(
-                "nki-kommun", kommun.pk, topics=(Topic.NKI, Topic.REGISTER), by_date=True, cacheable=not request.GET
+                "nki-kommun",
+                kommun.pk,
+                query.values["years"],
+                topics=(Topic.NKI, Topic.REGISTER),
+                by_date=True,
+                cacheable=set(request.GET) <= {"years"},
             ),
+            "all_years": all_years,
+            "page_years": constants.KOMMUN_PAGE_YEARS,
             "thresholds": constants,
             "nav_areas": selectors.areas_with_results(),
         },

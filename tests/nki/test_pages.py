@@ -248,10 +248,12 @@ ALL_AREAS = ["totalt", "bygglov", "miljo-och-halsoskydd", "livsmedelskontroll", 
         # results (nav), the user's kommun (the "my kommun's NKI" link)
         ("overview", reverse("nki:index"), {"scope": "all"}, 17),
         ("overview members", reverse("nki:index"), {}, 17),
-        # + kommun, areas, its results, today's members (badge), populations, SBA (each year's
-        # members) / national / similar averages, periods, national and SBA references, method
-        # breaks, nav areas, the user's kommun
+        # + kommun, areas, its years, its results (the shown years), the memberships (badge, who was
+        # ever a member), populations, SBA (each year's members) / national / similar averages over
+        # the shown years, periods, national and SBA references, method breaks, nav areas, the
+        # user's kommun
         ("kommun", reverse("nki:kommun", args=["0482"]), {}, 18),
+        ("kommun all years", reverse("nki:kommun", args=["0482"]), {"years": "all"}, 18),
         # + area, years, results of the year with kommun, the year's periods and members, national and
         # SBA reference, earlier results, NKI contacts of the improvers, nav areas, the user's kommun
         ("area", reverse("nki:area", args=["bygglov"]), {}, 17),
@@ -278,6 +280,49 @@ def test_query_count_does_not_grow_with_kommuner_and_years(user_a, name, url, pa
     ContactFactory.create_batch(5, kommun_id=results_kommun_id("0120"), role=Contact.Role.NKI)
     many = _count(client, url, params, budget)
     assert few == many, (name, few, many)
+
+
+def test_kommun_page_shows_the_latest_years_and_all_on_request(staff):
+    """The page shows the kommun's newest KOMMUN_PAGE_YEARS years (its cost must not grow with
+    history); the first shown year's change is still from the year before it; a link shows all
+    years, and the export always holds every year."""
+    from nki import constants
+
+    years = list(range(2010, 2010 + constants.KOMMUN_PAGE_YEARS + 2))  # two years before the window
+    for i, year in enumerate(years):
+        add("0482", year, "totalt", 50 + 3 * i, 400, ci_low=Decimal(49 + 3 * i), ci_high=Decimal(51 + 3 * i))
+        add("0120", year, "totalt", 70, 300)
+    first = years[2]
+    client = client_for(staff)
+    url = reverse("nki:kommun", args=["0482"])
+    page = client.get(url).content.decode()
+    shown = re.findall(r'<th scope="row">(\d{4})', page)
+    assert shown == [str(y) for y in years[2:]]
+    assert f"{url}?years=all" in page
+    text = text_of(client.get(url))
+    assert "Visa alla år (2 till)" in text
+    # The first shown year compared with the hidden year before it: +3,0, outside both intervals.
+    assert re.search(rf"{first} 56,0 [^+]*\+3,0 signifikant", text)
+    every = client.get(url, {"years": "all"}).content.decode()
+    assert re.findall(r'<th scope="row">(\d{4})', every) == [str(y) for y in years]
+    assert f'href="{url}"' in every
+    export = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    assert all(f";{y};" in export for y in years)
+
+
+def test_kommun_page_query_count_with_few_and_many_years(staff):
+    """The same queries with 2 years, with more years than the page shows, and with all of them
+    (the queries are named in test_query_count_does_not_grow_with_kommuner_and_years)."""
+    client = client_for(staff)
+    url = reverse("nki:kommun", args=["0482"])
+    codes = ["0482", "0120", "2584", "0114"]
+    make_results(codes, [2024, 2025], ALL_AREAS)
+    few = _count(client, url, {}, 18)
+    NkiResult.objects.all().delete()
+    make_results(codes, list(range(2006, 2026)), ALL_AREAS)
+    many = _count(client, url, {}, 18)
+    every = _count(client, url, {"years": "all"}, 18)
+    assert few == many == every
 
 
 def test_area_factor_and_improver_tables_export(staff):

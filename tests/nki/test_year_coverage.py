@@ -1,6 +1,7 @@
-"""NkiYearCoverage (which kommuner and areas have results in which year) stays equal to what the
-results say after every path that writes them: the import, model saves and deletes, the admin,
-QuerySet.delete(), a kommun's cascade, the bulk loaders, and the migration that fills it."""
+"""NkiYearCoverage (which kommuner and areas have results in which year, each area's sum and count
+of NKI values) stays equal to what the results say after every path that writes them: the import,
+model saves and deletes, the admin, QuerySet.delete(), a kommun's cascade, the bulk loaders, and
+the migrations that fill it."""
 
 from __future__ import annotations
 
@@ -30,17 +31,20 @@ pytestmark = pytest.mark.django_db
 KOMMUNER = ["0482", "0120", "2584", "0180"]
 
 
-def from_results() -> dict[int, tuple[list[int], list[int]]]:
+def from_results() -> dict[int, tuple[list[int], list[int], dict]]:
     """The coverage as the results themselves say it (what the summary must equal)."""
     kommuner, areas = defaultdict(set), defaultdict(set)
-    for year, kommun_id, area_id in NkiResult.objects.values_list("year", "kommun_id", "area_id"):
+    sums: dict[int, dict[str, list]] = defaultdict(dict)
+    for year, kommun_id, area_id, nki in NkiResult.objects.values_list("year", "kommun_id", "area_id", "nki"):
         kommuner[year].add(kommun_id)
         areas[year].add(area_id)
-    return {year: (sorted(kommuner[year]), sorted(areas[year])) for year in kommuner}
+        total, n = sums[year].get(str(area_id), ["0.0", 0])
+        sums[year][str(area_id)] = [str(Decimal(total) + nki), n + 1]
+    return {year: (sorted(kommuner[year]), sorted(areas[year]), sums[year]) for year in kommuner}
 
 
-def stored() -> dict[int, tuple[list[int], list[int]]]:
-    return {row.year: (row.kommun_ids, row.area_ids) for row in NkiYearCoverage.objects.all()}
+def stored() -> dict[int, tuple[list[int], list[int], dict]]:
+    return {row.year: (row.kommun_ids, row.area_ids, row.area_sums) for row in NkiYearCoverage.objects.all()}
 
 
 def assert_consistent() -> None:
@@ -57,10 +61,12 @@ def test_import_of_a_new_year_a_reimport_and_a_partial_year(staff):
     assert_consistent()
     assert set(stored()) == {2024}
 
-    # The same file again changes nothing; a corrected value changes no coverage either.
+    # The same file again changes nothing; a corrected value changes the year's sum only.
     services.nki_import(content=content, file_name="a.csv", user=staff)
     services.nki_import(content=file([["Flen", 2024, "Totalt", 71.0, 50]]), file_name="b.csv", user=staff)
     assert_consistent()
+    totalt = ServiceArea.objects.get(code="totalt")
+    assert NkiYearCoverage.objects.get(year=2024).mean(totalt.pk) == (Decimal("71.0"), 1)
 
     # More kommuner and another area for the same year, and an older year beside it.
     more = file(
@@ -160,6 +166,7 @@ def test_the_migration_fills_it_from_the_stored_results():
     make_results(KOMMUNER, [2020, 2023], ["totalt", "bygglov"])
     NkiYearCoverage.objects.all().delete()
     importlib.import_module("nki.migrations.0004_year_coverage").fill(apps, None)
+    importlib.import_module("nki.migrations.0005_year_coverage_sums").fill(apps, None)
     assert_consistent()
 
 
@@ -170,7 +177,7 @@ def test_statuses_and_year_lists_equal_those_from_the_raw_results(kommun_a):
     cache.retire_all()
     statuses = selectors.year_statuses()
     spans = roster.Spans()
-    for year, (kommun_ids, _area_ids) in from_results().items():
+    for year, (kommun_ids, _area_ids, _sums) in from_results().items():
         members = spans.in_year(year) or spans.on(timezone.localdate())
         assert statuses[year].kommuner == len(kommun_ids)
         assert statuses[year].members_with_results == len(members & set(kommun_ids))
@@ -206,3 +213,25 @@ def test_the_command_repairs_coverage_after_results_were_changed_outside_the_por
     assert stored() == from_results()
     assert set(stored()) == {2019, 2021}
     assert "4 years" in out.getvalue()
+
+
+def test_the_kommun_pages_national_average_equals_the_mean_of_the_results():
+    """The NKI kommun page's national average is read from the years' sums: the same figure as the
+    mean of every kommun's stored value (rounded half up to one decimal), after a correction too."""
+    from django.db.models import Avg
+
+    codes = list(Kommun.objects.order_by("code").values_list("code", flat=True)[:110])
+    make_results(codes, [2022, 2023, 2024], ["totalt", "bygglov"])
+    flen = Kommun.objects.get(code="0482")
+    changed = NkiResult.objects.filter(year=2023, area__code="bygglov").exclude(kommun=flen).first()
+    changed.nki = Decimal("99.9")
+    changed.save()  # a model save: the signal recomputes 2023
+    data = selectors.kommun_nki(kommun=flen)
+    seen = 0
+    for trend in data.trends:
+        for point in trend.points:
+            raw = NkiResult.objects.filter(year=point.year, area=trend.area).aggregate(avg=Avg("nki"))["avg"]
+            assert point.national.value == selectors._round(raw) and not point.national.from_reference
+            assert point.national.n == NkiResult.objects.filter(year=point.year, area=trend.area).count()
+            seen += 1
+    assert seen == 6

@@ -1,5 +1,6 @@
-"""Recompute which kommuner and areas have NKI results in each year (NkiYearCoverage) from the
-results themselves, e.g. after editing results with SQL outside the portal. The portal's own writes
+"""Recompute which kommuner and areas have NKI results in each year, and each area's sum of NKI
+values (NkiYearCoverage), from the results themselves, e.g. after editing results (or only their
+values) with SQL outside the portal. The portal's own writes
 (the import, the admin, the demo) keep it right by themselves (nki.services.coverage_refresh).
 Run `manage.py cache_retire` too after such an edit, so pages stop showing the cached figures."""
 
