@@ -7,20 +7,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin import ViewOnlyAdmin
+
 from .models import Answer, Attachment, Dispatch, Inquiry, Outcome, ReferenceCounter
 
 
-class ReadOnlyInPortalAdmin:
+class ReadOnlyInPortalAdmin(ViewOnlyAdmin):
     """View only (no add, change or delete), with the portal page one click away."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def portal_url(self, obj) -> str:
         return obj.get_absolute_url()
@@ -98,16 +91,7 @@ class OutcomeAdmin(ReadOnlyInPortalAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReferenceCounter)
-class ReferenceCounterAdmin(admin.ModelAdmin):
+class ReferenceCounterAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """The last reference number handed out per year (read-only: inquiries.services numbers them)."""
 
     list_display = ["year", "last"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -7,6 +7,20 @@ from . import retirement, services
 from .models import AgreementPeriod, Contact, Kommun, Lan, Membership, Population, User
 
 
+class ViewOnlyAdmin:
+    """Admin mixin: rows written only by the portal's own services (counters, summaries, audit
+    logs) are shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Lan)
 class LanAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin import ViewOnlyAdmin
+
 from .models import KoladaKpi, MethodBreak, NkiImport, NkiResult, NkiYearCoverage, ReferenceValue, ServiceArea
 
 
@@ -61,17 +63,8 @@ class NkiResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NkiYearCoverage)
-class NkiYearCoverageAdmin(admin.ModelAdmin):
+class NkiYearCoverageAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """Read only: kept by every write of results (nki.services.coverage_refresh), never by hand."""
 
     list_display = ["year", "__str__"]
     readonly_fields = ["year", "kommun_ids", "area_ids", "area_sums"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

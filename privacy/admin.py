@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from members.admin import ViewOnlyAdmin
+
 from .models import PrivacyAction, RetentionRule
 
 
@@ -10,17 +12,8 @@ class RetentionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrivacyAction)
-class PrivacyActionAdmin(admin.ModelAdmin):
+class PrivacyActionAdmin(ViewOnlyAdmin, admin.ModelAdmin):
     """Read-only: the audit log is written by the privacy services alone."""
 
     list_display = ("at", "action", "actor")
     list_filter = ("action",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
