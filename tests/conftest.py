@@ -150,6 +150,15 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture
+def demo_data() -> None:
+    """The demo (members, inquiries, NKI, the overview) in this test's database; ask for it before
+    fixtures that create rows. Loaded once per worker, copied back after that (tests/demo_data.py)."""
+    from .demo_data import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
 def kommun_a(db) -> Kommun:
     return Kommun.objects.get(code=KOMMUN_A)
 

@@ -4,11 +4,6 @@ sideways. Checked in Chromium (axe and CSP on every page, as in the journeys).""
 
 import pytest
 
-from inquiries import demo as inquiries_demo
-from members import demo as members_demo
-from nki import demo as nki_demo
-from overview import demo as overview_demo
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WIDTH, HEIGHT = 1440, 900
@@ -21,14 +16,6 @@ return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientR
   && !(e.parentElement && e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
 """
-
-
-@pytest.fixture
-def demo_data():
-    members_demo.load()
-    inquiries_demo.load()
-    nki_demo.load()
-    overview_demo.load()
 
 
 @pytest.fixture

@@ -7,11 +7,6 @@ import io
 import pypdf
 import pytest
 
-from inquiries import demo as inquiries_demo
-from members import demo as members_demo
-from nki import demo as nki_demo
-from overview import demo as overview_demo
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -19,13 +14,9 @@ pytestmark = [
 ]
 
 
-def test_kommun_prints_its_member_value_report_on_one_page(browser_for, language, user_a, kommun_a):
+def test_kommun_prints_its_member_value_report_on_one_page(browser_for, language, demo_data, user_a, kommun_a):
     from selenium.webdriver.common.print_page_options import PrintOptions
 
-    members_demo.load()
-    inquiries_demo.load()
-    nki_demo.load()
-    overview_demo.load()
     b = browser_for(language)
     t = b.t
     b.login_as(user_a)

@@ -2,9 +2,9 @@
 
 One test per language (the language cookie, as the portal's language switch sets it) walks the pages
 in one browser session as each persona (staff, a kommun user, the admin) at each width. Every page is
-checked as in the journeys (axe-core: no serious/critical WCAG 2.1 A/AA violation; no CSP
-violation) and saved twice to artifacts/screenshots/ (gitignored): the window as the checks saw it
-and, as `pages/<language>-<width>-<page>.png`, the whole page.
+checked as in the journeys (no CSP violation; axe-core: no serious/critical WCAG 2.1 A/AA violation,
+at both widths in Swedish and at 390 px in English) and saved whole to artifacts/screenshots/pages/
+(gitignored) as `<language>-<width>-<page>.png`.
 """
 
 import base64
@@ -12,13 +12,9 @@ import base64
 import pytest
 from django.urls import reverse
 
-from inquiries import demo as inquiries_demo
 from inquiries.models import Dispatch, Inquiry
-from members import demo as members_demo
 from members.models import User
-from nki import demo as nki_demo
 from nki.models import ServiceArea
-from overview import demo as overview_demo
 
 from .conftest import SCREENSHOTS
 
@@ -60,11 +56,7 @@ def _pages() -> dict[str, list[tuple[str, str]]]:
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])  # one test per language: two workers share the walk
-def test_screenshots_of_every_key_page(browser_for, language):
-    members_demo.load()
-    inquiries_demo.load()
-    nki_demo.load()
-    overview_demo.load()
+def test_screenshots_of_every_key_page(browser_for, language, demo_data):
     pages = _pages()
     full = SCREENSHOTS / "pages"
     full.mkdir(parents=True, exist_ok=True)
@@ -76,7 +68,10 @@ def test_screenshots_of_every_key_page(browser_for, language):
         for width, height in WIDTHS.items():
             browser.driver.set_window_size(width, height)
             for name, path in persona_pages:
-                browser.visit(path, f"{language}-{width}-{name}")
+                # axe at both widths in Swedish, the default; in English at the phone's width, where
+                # the longer labels wrap (the same rules at 1440 px find what they found in Swedish).
+                axe = language == "sv" or width == min(WIDTHS)
+                browser.visit(path, f"{language}-{width}-{name}", photo=False, axe=axe)
                 shot = browser.driver.execute_cdp_cmd(
                     "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
                 )

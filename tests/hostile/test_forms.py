@@ -11,6 +11,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -97,20 +99,49 @@ def _fuzz(world, personas, name, max_examples):
     url = reverse(name, kwargs=rule.kwargs(world))
     users = entitled(rule) or ["staff"]
 
+    signed_in = SignedIn(personas)
+
     @settings(HOSTILE, max_examples=max_examples)
     @given(persona=st.sampled_from(users), data=strategies.form_data(fields, files), urlencoded=st.booleans())
     def post(persona, data, urlencoded):
-        client = client_for(personas[persona])
+        client = signed_in.client(persona)
         before = snapshot()
         if urlencoded and not files:  # as a plain HTML form sends it; otherwise multipart
             response = client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
         else:
             response = client.post(url, data)
+        signed_in.after(persona)
         assert response.status_code < 500
         if response.status_code not in (301, 302, 303) and name not in SUCCESS_200:
             assert changed(before, snapshot()) == [], f"{response.status_code} but data changed"
 
     post()
+
+
+class SignedIn:
+    """One signed-in client per persona for all of a test's examples (signing in costs a session
+    write and the user's last_login, per example), replaced as soon as a post changed its session
+    (signed out, signed in as someone else, password changed): each example starts as its persona."""
+
+    def __init__(self, personas: dict):
+        self.personas = personas
+        self.clients: dict[str, tuple[Client, str | None]] = {}
+
+    def client(self, persona: str) -> Client:
+        if persona not in self.clients:
+            client = client_for(self.personas[persona])
+            self.clients[persona] = (client, self._session(client))
+        return self.clients[persona][0]
+
+    def after(self, persona: str) -> None:
+        client, session = self.clients[persona]
+        if self._session(client) != session:
+            del self.clients[persona]
+
+    @staticmethod
+    def _session(client: Client) -> str | None:
+        cookie = client.cookies.get(django_settings.SESSION_COOKIE_NAME)
+        return cookie.value if cookie is not None else None
 
 
 @pytest.mark.parametrize("name", sorted(FORM_VIEWS))

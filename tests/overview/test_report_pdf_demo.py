@@ -13,13 +13,10 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from inquiries import demo as inquiries_demo
-from members import demo as members_demo
 from members.models import Kommun
-from nki import demo as nki_demo
-from overview import demo as overview_demo
 from overview.models import DialogKind
 from tests.conftest import KOMMUN_A, client_for
+from tests.demo_data import load_demo
 from tests.factories import DialogEntryFactory
 
 from .test_report_pdf import _pages, _pdf_text
@@ -33,12 +30,9 @@ D = datetime.date
 def _demo_data(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module's tests in a transaction rolled back after the last
     one; each test runs in a savepoint inside it (pytest-django's `db`), so none sees another's
-    changes. Loading the four demos takes seconds: once, not once per test."""
+    changes. Loading the demo takes seconds: once, not once per test (tests/demo_data.py)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        members_demo.load()
-        inquiries_demo.load()
-        nki_demo.load()
-        overview_demo.load()
+        load_demo()
         flen = Kommun.objects.get(code=KOMMUN_A)
         # Longer than the demo's lists: a busy year of meetings whose titles repeat their kind.
         for i in range(25):
