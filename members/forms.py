@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -246,6 +247,15 @@ class EmailAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = _("E-mail")
         self.fields["username"].widget.attrs.update(autocomplete="email", type="email")
 
+    def clean_username(self) -> str:
+        # AuthenticationForm sets the field's max_length after the field is built, so no validator
+        # checks it: an address longer than any account's (after NFKC, "ﷺ" is 18 characters) would
+        # reach authenticate() and django-axes' record of the failure (a 255-character column).
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return username
+
     def clean(self) -> dict:
         data = super().clean()
         user = self.get_user()
@@ -291,7 +301,8 @@ class TwoFactorSetupForm(TwoFactorConfirmForm):
         token = self.cleaned_data["token"].replace(" ", "")
         device = self.device
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        if not (token.isdigit() and totp.verify(int(token), device.tolerance)):
+        # ASCII digits only: str.isdigit() also accepts "¹" or "٣", which int() refuses or reads.
+        if not (re.fullmatch(r"[0-9]{1,8}", token) and totp.verify(int(token), device.tolerance)):
             raise forms.ValidationError(_("The code is wrong or too old. Enter the code your app shows now."))
         return token
 

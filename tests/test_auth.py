@@ -36,6 +36,17 @@ def test_wrong_password_gives_a_clear_message_in_swedish(client, user_a):
     assert "Fel e-postadress, lösenord eller kod." in response.content.decode()
 
 
+@pytest.mark.parametrize("address", ["ﷺ" * 50, "a" * 250 + "@flen.example"], ids=["expands-under-nfkc", "too-long"])
+def test_an_address_longer_than_any_account_is_a_wrong_sign_in_not_an_error(client, user_a, address):
+    # "ﷺ" is one character that NFKC (as Django reads a username) turns into eighteen.
+    from axes.models import AccessAttempt
+
+    response = sign_in(client, address, "wrong")
+    assert response.status_code == 200
+    assert "Fel e-postadress, lösenord eller kod." in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # no account has such an address: nothing to lock
+
+
 def test_lockout_after_repeated_failures_for_that_user_and_address_only(client, user_a, user_b, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, user_a.email, "wrong", ip="10.0.0.1")

@@ -41,6 +41,19 @@ def turn_on(user) -> TOTPDevice:
     return device
 
 
+@pytest.mark.parametrize(
+    "token", ["¹²³⁴⁵⁶", "٣٣٣٣٣٣", "12 34 5x", "-12345"], ids=["superscript", "arabic-indic", "letter", "minus"]
+)
+def test_a_code_of_other_digits_is_a_wrong_code(staff, token):
+    # str.isdigit() holds for superscripts and Arabic-Indic digits; the code is ASCII digits only.
+    client = client_for(staff)
+    client.get(reverse("members:two_factor_setup"))
+    response = client.post(reverse("members:two_factor_setup"), {"token": token})
+    assert response.status_code == 200
+    assert "Koden är fel eller för gammal" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+
+
 def test_staff_turns_on_two_step_and_then_needs_the_code(client, staff):
     device = turn_on(staff)
     response = client.post(reverse("login"), {"username": staff.email, "password": PASSWORD})
