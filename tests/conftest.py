@@ -27,6 +27,7 @@ from zeal import zeal_context
 from members.models import Kommun, User
 from members.services import kommuner_load
 
+from . import db_state
 from .factories import UserFactory
 
 KOMMUN_A = "0482"  # Flen
@@ -90,21 +91,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for conn in connections.all(initialized_only=True):
             if hasattr(conn, "_test_serialized_contents"):
                 conn._test_serialized_contents = conn.creation.serialize_db_to_string()
+        db_state.keep_base()  # PostgreSQL: what a transactional test returns to (below)
 
 
-def _reload_register_after_flush() -> None:
+def _transactional_tests_return_to_the_register() -> None:
     """A transactional test empties every table when it ends. Tests run in parallel (xdist) in no
     fixed order, so the next test on the same worker may be an ordinary one expecting the seeded
-    data and the kommun register of the session: put them back right after the flush."""
+    data and the kommun register of the session: put them back when it ends.
+
+    On PostgreSQL the base state kept in django_db_setup is put back with COPY, at a transactional
+    test's end instead of the flush and at its start instead of serialized rollback's re-saving of
+    every object (tests/db_state.py); elsewhere the flush, then the serialized register."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
     from django.test import TransactionTestCase
 
     flush = TransactionTestCase._fixture_teardown
     if getattr(flush, "_reloads_register", False):
         return
+    deserialize = BaseDatabaseCreation.deserialize_db_from_string
 
     def _fixture_teardown(self):
         from django.db import connections
 
+        if db_state.kept() and list(self._databases_names(include_mirrors=False)) == ["default"]:
+            db_state.restore_base()
+            return
         flush(self)
         # What serialized_rollback restores at a test's start (the seeded data and the register,
         # serialized in django_db_setup), restored at its end as well.
@@ -113,11 +124,18 @@ def _reload_register_after_flush() -> None:
             if getattr(connection, "_test_serialized_contents", None):
                 connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
+    def deserialize_db_from_string(creation, data):
+        if db_state.kept() and creation.connection.alias == "default":
+            db_state.restore_base()
+            return
+        deserialize(creation, data)
+
     _fixture_teardown._reloads_register = True
     TransactionTestCase._fixture_teardown = _fixture_teardown
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
 
 
-_reload_register_after_flush()
+_transactional_tests_return_to_the_register()
 
 
 @pytest.fixture(autouse=True)
@@ -152,8 +170,8 @@ def _fast_and_isolated(settings, tmp_path):
 @pytest.fixture
 def demo_data() -> None:
     """The demo (members, inquiries, NKI, the overview) in this test's database; ask for it before
-    fixtures that create rows. Loaded once per worker, copied back after that (tests/demo_data.py)."""
-    from .demo_data import load_demo
+    fixtures that create rows. Loaded once per worker, copied back after that (tests/db_state.py)."""
+    from .db_state import load_demo
 
     load_demo()
 

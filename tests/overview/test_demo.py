@@ -22,15 +22,11 @@ def test_demo_load_is_idempotent_and_shows_every_part():
     assert KpiTarget.objects.filter(period__name="2025–2028").count() >= 6
 
 
-def test_demo_has_a_kommun_whose_answer_and_data_disagree(staff):
+def test_demo_has_a_kommun_whose_answer_and_data_disagree(demo_data, staff):
     from django.urls import reverse
 
-    from nki import demo as nki_demo
     from tests.conftest import client_for
 
-    members_demo.load()
-    nki_demo.load()
-    demo.load()
     latest = MaturityAssessment.objects.filter(kommun__code=demo.DISAGREEING_KOMMUN, track="nki").latest("submitted_at")
     awaiting = [a for a in latest.answers.all() if a.awaits_decision]
     assert [a.criterion.evidence_key for a in awaiting] == ["nki_years"]
@@ -40,16 +36,13 @@ def test_demo_has_a_kommun_whose_answer_and_data_disagree(staff):
     assert "Väntar på Invest Stockholms beslut" in page.content.decode()
 
 
-def test_demo_member_report_shows_the_2024_method_break_not_a_change(staff):
+def test_demo_member_report_shows_the_2024_method_break_not_a_change(demo_data, staff):
     """The demo's NKI totalt 2023 → 2024 crosses the seeded method break: the member report for
     2024 says "metodbyte" where a change would stand, never a number."""
     from django.urls import reverse
 
-    from nki import demo as nki_demo
     from tests.conftest import client_for
 
-    members_demo.load()
-    nki_demo.load()
     page = client_for(staff).get(reverse("overview:reports:kommun", args=["0482"]) + "?period=year-2024")
     assert page.status_code == 200
     nki = next(context for template, context in page.context["sections"] if template.endswith("/nki.html"))

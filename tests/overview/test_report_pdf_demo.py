@@ -16,7 +16,7 @@ from django.urls import reverse
 from members.models import Kommun
 from overview.models import DialogKind
 from tests.conftest import KOMMUN_A, client_for
-from tests.demo_data import load_demo
+from tests.db_state import load_demo
 from tests.factories import DialogEntryFactory
 
 from .test_report_pdf import _pages, _pdf_text
@@ -30,7 +30,7 @@ D = datetime.date
 def _demo_data(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module's tests in a transaction rolled back after the last
     one; each test runs in a savepoint inside it (pytest-django's `db`), so none sees another's
-    changes. Loading the demo takes seconds: once, not once per test (tests/demo_data.py)."""
+    changes. Loading the demo takes seconds: once, not once per test (tests/db_state.py)."""
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
         flen = Kommun.objects.get(code=KOMMUN_A)

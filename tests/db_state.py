@@ -1,0 +1,136 @@
+"""Whole-database states for tests, kept and put back with PostgreSQL's COPY.
+
+Two states, each kept once per worker as one COPY of every table of the project:
+- the base state: the migrated database with the kommun register (tests/conftest.py's
+  django_db_setup). A transactional test (`transaction=True`) returns to it when it ends and starts
+  from it: TRUNCATE and COPY, a fraction of a second, instead of Django's flush command followed by
+  re-saving the serialized register object by object (seconds per test);
+- the demo (members, inquiries, NKI, the overview): `load_demo()`, for tests that look at pages full
+  of it. The first load in a worker goes through the apps' loaders and is kept; later tests get the
+  same rows back. The loaders themselves are tested where they are the subject
+  (tests/overview/test_demo.py and the apps' demo tests), always with a real load.
+
+Ids come back as they were kept; the sequences are never set back (they only grow), so a restored
+row's id is never handed out again. A restore is one transaction: the foreign keys, deferred, are
+checked when it commits (inside a test's own transaction it is rolled back with it). On SQLite
+nothing is kept: transactional tests use Django's flush and serialized rollback, the demo is loaded.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.apps import apps
+from django.db import connection, transaction
+
+_base: dict[str, bytes] = {}  # table → its rows as COPY text: the migrated database and the register
+_demo: dict[str, bytes] = {}  # the same, with the demo loaded
+_fingerprints: dict[int, dict[str, tuple]] = {}  # id(copy) → table → (rows, hash) when it was kept
+
+
+def kept() -> bool:
+    """Is there a base state to put back (PostgreSQL, after django_db_setup)?"""
+    return bool(_base)
+
+
+def _tables() -> list[str]:
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+    return sorted({m._meta.db_table for m in models})
+
+
+def _capture() -> dict[str, bytes]:
+    quote = connection.ops.quote_name
+    copy = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            buffer = io.BytesIO()
+            cursor.copy_expert(f"COPY {quote(table)} TO STDOUT", buffer)
+            copy[table] = buffer.getvalue()
+    return copy
+
+
+def _fingerprint(cursor, tables: list[str]) -> dict[str, tuple]:
+    """(rows, a hash of their text) per table, in one query."""
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT {i}, count(*), coalesce(sum(hashtext(t::text)::bigint), 0) FROM {quote(table)} t"  # noqa: S608
+            for i, table in enumerate(tables)
+        )
+    )
+    return {tables[i]: (rows, digest) for i, rows, digest in cursor.fetchall()}
+
+
+def _nonempty(cursor, tables: list[str]) -> set[str]:
+    quote = connection.ops.quote_name
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {quote(table)})"  # noqa: S608 - our table names
+            for i, table in enumerate(tables)
+        )
+    )
+    return {tables[i] for (i,) in cursor.fetchall()}
+
+
+def _restore(copy: dict[str, bytes]) -> None:
+    """Every table as kept. Only what differs is touched: the tables holding rows now are emptied
+    (DELETE: cheap for the few rows a test writes; TRUNCATE costs milliseconds per table, and a
+    test leaves most tables empty), except kept tables whose rows are still exactly as kept."""
+    quote = connection.ops.quote_name
+    kept_rows = {table for table, rows in copy.items() if rows}
+    with transaction.atomic(), connection.cursor() as cursor:
+        nonempty = _nonempty(cursor, list(copy))
+        same = _fingerprint(cursor, sorted(nonempty & kept_rows)).items() & _fingerprints[id(copy)].items()
+        unchanged = {table for table, _ in same}
+        stale = sorted(nonempty - unchanged)
+        if stale:
+            cursor.execute("; ".join(f"DELETE FROM {quote(t)}" for t in stale))  # noqa: S608
+        for table in sorted(kept_rows - unchanged):
+            cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(copy[table]))
+
+
+def _keep(copy: dict[str, bytes]) -> None:
+    copy.update(_capture())
+    with connection.cursor() as cursor:
+        _fingerprints[id(copy)] = _fingerprint(cursor, [table for table, rows in copy.items() if rows])
+
+
+def keep_base() -> None:
+    if connection.vendor == "postgresql":
+        _keep(_base)
+
+
+def restore_base() -> None:
+    _restore(_base)
+
+
+def _load() -> None:
+    from inquiries import demo as inquiries_demo
+    from members import demo as members_demo
+    from nki import demo as nki_demo
+    from overview import demo as overview_demo
+
+    members_demo.load()
+    inquiries_demo.load()
+    nki_demo.load()
+    overview_demo.load()
+
+
+def load_demo() -> None:
+    """Put the demo into the test database: loaded the first time, copied back after that.
+
+    First thing in a test (before any fixture that creates rows): the copy is of the database as
+    the demo leaves the register, and putting it back empties every table first."""
+    from members.models import User
+
+    assert not User.objects.exists(), "load the demo before any fixture that creates users or other rows"
+    if connection.vendor != "postgresql":
+        _load()
+    elif _demo:
+        _restore(_demo)
+    else:
+        with transaction.atomic():
+            _load()
+            _keep(_demo)
