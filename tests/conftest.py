@@ -67,6 +67,21 @@ def worker_redis_url(url: str, index: int) -> str:
     return f"{match.group(1)}/{base + index}{match.group(3) or ''}"
 
 
+# The longest tests first (the cluster's minute and a half, then the browser's): started early, the
+# parallel workers (pytest-xdist, worksteal) share out the many short tests around them and finish
+# together; collected last (their directories' place in the alphabet and xdist's split put them
+# there), one worker ran the cluster alone for the last minute while the other had nothing left.
+LONGEST_FIRST = ("cluster", "browser")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        return next((i for i, mark in enumerate(LONGEST_FIRST) if item.get_closest_marker(mark)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the collection order within each group
+
+
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: harmless where xdist is not installed
 def pytest_xdist_setupnodes(config, specs):
     """Before the xdist workers start (and import the settings): each gets its own Redis database.
