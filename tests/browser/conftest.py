@@ -273,8 +273,12 @@ def chromium():
 
 
 @pytest.fixture
-def browser_for(chromium, live_server, request):
-    """browser_for(language) -> Browser named after the test; cookies and console cleared."""
+def browser_for(chromium, django_db_setup, live_server, request):
+    """browser_for(language) -> Browser named after the test; cookies and console cleared.
+
+    (django_db_setup before live_server: the browser tests run first in a worker, and session
+    fixtures end in reverse order, so the test database is dropped after the live server's thread
+    has closed its connection, not while it still holds one.)"""
 
     def make(language: str) -> Browser:
         chromium.delete_all_cookies()
