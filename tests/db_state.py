@@ -3,8 +3,9 @@
 Two states, each kept once per worker as one COPY of every table of the project:
 - the base state: the migrated database with the kommun register (tests/conftest.py's
   django_db_setup). A transactional test (`transaction=True`) returns to it when it ends and starts
-  from it: TRUNCATE and COPY, a fraction of a second, instead of Django's flush command followed by
-  re-saving the serialized register object by object (seconds per test);
+  from it: the tables that differ emptied and copied back, a fraction of a second, instead of
+  Django's flush command followed by re-saving the serialized register object by object (seconds
+  per test);
 - the demo (members, inquiries, NKI, the overview): `load_demo()`, for tests that look at pages full
   of it. The first load in a worker goes through the apps' loaders and is kept; later tests get the
   same rows back. The loaders themselves are tested where they are the subject
@@ -19,30 +20,37 @@ nothing is kept: transactional tests use Django's flush and serialized rollback,
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connection, transaction
 
-_base: dict[str, bytes] = {}  # table → its rows as COPY text: the migrated database and the register
-_demo: dict[str, bytes] = {}  # the same, with the demo loaded
-_fingerprints: dict[int, dict[str, tuple]] = {}  # id(copy) → table → (rows, hash) when it was kept
+
+@dataclass
+class _State:
+    rows: dict[str, bytes] = field(default_factory=dict)  # table → its rows as COPY text
+    fingerprints: dict[str, tuple] = field(default_factory=dict)  # table with rows → (rows, hash)
+
+
+_base = _State()  # the migrated database and the register
+_demo = _State()  # the same, with the demo loaded
 
 
 def kept() -> bool:
     """Is there a base state to put back (PostgreSQL, after django_db_setup)?"""
-    return bool(_base)
+    return bool(_base.rows)
 
 
-def _tables() -> list[str]:
-    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
-    return sorted({m._meta.db_table for m in models})
+def tables() -> list[str]:
+    """Every table of the project's models (history and many-to-many tables included)."""
+    return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed})
 
 
 def _capture() -> dict[str, bytes]:
     quote = connection.ops.quote_name
     copy = {}
     with connection.cursor() as cursor:
-        for table in _tables():
+        for table in tables():
             buffer = io.BytesIO()
             cursor.copy_expert(f"COPY {quote(table)} TO STDOUT", buffer)
             copy[table] = buffer.getvalue()
@@ -74,27 +82,26 @@ def _nonempty(cursor, tables: list[str]) -> set[str]:
     return {tables[i] for (i,) in cursor.fetchall()}
 
 
-def _restore(copy: dict[str, bytes]) -> None:
+def _restore(state: _State) -> None:
     """Every table as kept. Only what differs is touched: the tables holding rows now are emptied
     (DELETE: cheap for the few rows a test writes; TRUNCATE costs milliseconds per table, and a
     test leaves most tables empty), except kept tables whose rows are still exactly as kept."""
     quote = connection.ops.quote_name
-    kept_rows = {table for table, rows in copy.items() if rows}
     with transaction.atomic(), connection.cursor() as cursor:
-        nonempty = _nonempty(cursor, list(copy))
-        same = _fingerprint(cursor, sorted(nonempty & kept_rows)).items() & _fingerprints[id(copy)].items()
+        nonempty = _nonempty(cursor, list(state.rows))
+        same = _fingerprint(cursor, sorted(nonempty & state.fingerprints.keys())).items() & state.fingerprints.items()
         unchanged = {table for table, _ in same}
         stale = sorted(nonempty - unchanged)
         if stale:
             cursor.execute("; ".join(f"DELETE FROM {quote(t)}" for t in stale))  # noqa: S608
-        for table in sorted(kept_rows - unchanged):
-            cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(copy[table]))
+        for table in sorted(state.fingerprints.keys() - unchanged):
+            cursor.copy_expert(f"COPY {quote(table)} FROM STDIN", io.BytesIO(state.rows[table]))
 
 
-def _keep(copy: dict[str, bytes]) -> None:
-    copy.update(_capture())
+def _keep(state: _State) -> None:
+    state.rows = _capture()
     with connection.cursor() as cursor:
-        _fingerprints[id(copy)] = _fingerprint(cursor, [table for table, rows in copy.items() if rows])
+        state.fingerprints = _fingerprint(cursor, [table for table, rows in state.rows.items() if rows])
 
 
 def keep_base() -> None:
@@ -128,7 +135,7 @@ def load_demo() -> None:
     assert not User.objects.exists(), "load the demo before any fixture that creates users or other rows"
     if connection.vendor != "postgresql":
         _load()
-    elif _demo:
+    elif _demo.rows:
         _restore(_demo)
     else:
         with transaction.atomic():

@@ -277,8 +277,7 @@ def browser_for(chromium, django_db_setup, live_server, request):
     """browser_for(language) -> Browser named after the test; cookies and console cleared.
 
     (django_db_setup before live_server: the browser tests run first in a worker, and session
-    fixtures end in reverse order, so the test database is dropped after the live server's thread
-    has closed its connection, not while it still holds one.)"""
+    fixtures end in reverse order, so the live server stops before the test database is dropped.)"""
 
     def make(language: str) -> Browser:
         chromium.delete_all_cookies()

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.db import connection
 from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, settings
 
+from .. import db_state
 from ..conftest import client_for
 from ..test_access_crawler import RULES, Rule, World, project_patterns, url_patterns
 from ..test_access_crawler import world as world
@@ -51,8 +51,7 @@ READ_RECEIPTS = {"inquiries_dispatch": {"first_viewed_at"}}
 
 
 def tables() -> list[str]:
-    names = {m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed}
-    return sorted(names - VOLATILE_TABLES)
+    return [table for table in db_state.tables() if table not in VOLATILE_TABLES]
 
 
 def table_hash(cursor, table: str) -> tuple[int, str]:
